@@ -1,0 +1,189 @@
+# libcgan build.  `make help` lists the targets.
+#
+# The version comes from include/cgan/core.h (single source of truth).
+VERSION_MAJOR := $(shell sed -n 's/^\#define CGAN_VERSION_MAJOR \([0-9]*\).*/\1/p' include/cgan/core.h)
+VERSION_MINOR := $(shell sed -n 's/^\#define CGAN_VERSION_MINOR \([0-9]*\).*/\1/p' include/cgan/core.h)
+VERSION_PATCH := $(shell sed -n 's/^\#define CGAN_VERSION_PATCH \([0-9]*\).*/\1/p' include/cgan/core.h)
+VERSION := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
+
+PREFIX      ?= /usr/local
+EXEC_PREFIX ?= $(PREFIX)
+BINDIR      ?= $(EXEC_PREFIX)/bin
+LIBDIR      ?= $(EXEC_PREFIX)/lib
+INCLUDEDIR  ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR     ?=
+
+CC      ?= cc
+CXX     ?= c++
+PKG_CONFIG ?= pkg-config
+CFLAGS  ?= -O2 -g
+# Packages found with pkg-config; `make deps` installs them.
+PKGS     := openblas zlib stb libpng libtiff-4 fftw3f
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+# Flags every object needs, whatever CFLAGS says.
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
+              -Wno-unused-parameter -fPIC -fvisibility=hidden -Iinclude \
+              $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+LIBS := $(PKG_LIBS) -lm -lpthread
+
+BUILD := build
+SONAME   := libcgan.so.$(VERSION_MAJOR)
+SHARED   := lib/libcgan.so.$(VERSION)
+STATIC   := lib/libcgan.a
+CLI      := bin/cgan
+
+LIB_SRC  := $(sort $(filter-out src/cli/%,$(wildcard src/*/*.c src/*/*/*.c)))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC := $(sort $(wildcard tests/check_*.c))
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/%.o)
+TEST_BIN := $(BUILD)/tests/check_cgan
+EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
+EXAMPLES_SHARED := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/shared/%)
+EXAMPLES_STATIC := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/static/%)
+
+# Debian packages: to build and test, and (deps-oracle) to re-run the oracles.
+DEB_PKGS := build-essential pkgconf libopenblas-dev zlib1g-dev libstb-dev libpng-dev \
+            libtiff-dev libfftw3-dev check valgrind
+DEB_ORACLE_PKGS := python3-numpy python3-scipy python3-torch python3-skimage imagej xvfb \
+                   default-jdk-headless
+
+.PHONY: all lib cli examples check test-unit test-examples test-exports test-install \
+        test-valgrind install uninstall clean deps deps-oracle oracles bench help
+
+all: lib cli examples
+
+help:
+	@echo "make deps      install the Debian packages needed to build and test (apt-get)"
+	@echo "make           build lib/libcgan.so.$(VERSION), lib/libcgan.a, bin/cgan, examples"
+	@echo "make check     run the whole test suite"
+	@echo "make demo      run the end-to-end demo"
+	@echo "make bench     run the benchmarks"
+	@echo "make install   install into PREFIX=$(PREFIX) (DESTDIR honoured); uninstall removes"
+	@echo "make oracles   regenerate test fixtures with PyTorch/ImageJ (make deps-oracle first)"
+
+lib: $(SHARED) $(STATIC) lib/libcgan.so lib/pkgconfig/cgan.pc
+cli: $(CLI)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(SHARED): $(LIB_OBJ) src/libcgan.map
+	@mkdir -p lib
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/libcgan.map \
+	    -Wl,--no-undefined -o $@ $(LIB_OBJ) $(LIBS)
+
+lib/libcgan.so: $(SHARED)
+	ln -sf libcgan.so.$(VERSION) lib/$(SONAME)
+	ln -sf $(SONAME) lib/libcgan.so
+
+$(STATIC): $(LIB_OBJ)
+	@mkdir -p lib
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+# cgan.pc from the template: PKG_CONFIG_PATH=lib/pkgconfig uses the build
+# tree itself; `make install` writes one for the install prefix.
+PC_SED = sed -e 's|@VERSION@|$(VERSION)|'
+lib/pkgconfig/cgan.pc: pkgconfig/cgan.pc.in include/cgan/core.h Makefile
+	@mkdir -p lib/pkgconfig
+	$(PC_SED) -e 's|@PREFIX@|$(CURDIR)|' -e 's|@LIBDIR@|$(CURDIR)/lib|' \
+	    -e 's|@INCLUDEDIR@|$(CURDIR)/include|' $< > $@
+
+# The command-line program uses only the public API, linked statically so it
+# runs from the build tree without LD_LIBRARY_PATH.
+$(CLI): $(CLI_OBJ) $(STATIC)
+	@mkdir -p bin
+	$(CC) -o $@ $(CLI_OBJ) $(STATIC) $(LIBS)
+
+# ------------------------------------------------------------------ examples
+examples: $(EXAMPLES_SHARED) $(EXAMPLES_STATIC)
+
+$(BUILD)/examples/shared/%: examples/%.c lib/libcgan.so
+	@mkdir -p $(dir $@)
+	$(CC) -std=c99 -Wall -Wextra -O2 -Iinclude $< -o $@ -Llib -lcgan -Wl,-rpath,'$$ORIGIN/../../../lib' -lm
+
+$(BUILD)/examples/static/%: examples/%.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c99 -Wall -Wextra -O2 -Iinclude $< -o $@ $(STATIC) $(LIBS)
+
+# --------------------------------------------------------------------- tests
+$(BUILD)/tests/suites.h: $(TEST_SRC)
+	@mkdir -p $(dir $@)
+	grep -ho '^Suite \*cgan_test_[a-z0-9_]*_suite(void)' $(TEST_SRC) | \
+	    sed 's/^Suite \*\(.*\)(void)/SUITE(\1)/' > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/suites.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -I$(BUILD)/tests $(CHECK_CFLAGS) \
+	    -DCGAN_TEST_DATA='"$(CURDIR)/tests/data"' -c $< -o $@
+
+$(TEST_BIN): $(TEST_OBJ) $(STATIC)
+	$(CC) -o $@ $(TEST_OBJ) $(STATIC) $(LIBS) $(CHECK_LIBS)
+
+check: test-unit test-examples test-exports test-install test-valgrind
+	@echo "make check: all test groups passed"
+
+test-unit: $(TEST_BIN)
+	$(TEST_BIN)
+
+# Every example, against the shared and the static library, with tiny settings.
+test-examples: examples
+	@set -e; for e in $(EXAMPLES_SHARED) $(EXAMPLES_STATIC); do \
+	    echo "smoke: $$e"; $$e --smoke > $(BUILD)/$$(basename $$e).log 2>&1 || \
+	        { cat $(BUILD)/$$(basename $$e).log; exit 1; }; done
+
+# Only cgan_ symbols may be exported from the shared library.
+test-exports: $(SHARED)
+	@bad=$$(nm -D --defined-only $(SHARED) | awk '{print $$3}' | grep -v '^cgan_' || true); \
+	if [ -n "$$bad" ]; then echo "stray exports:"; echo "$$bad"; exit 1; fi; \
+	echo "exports: $$(nm -D --defined-only $(SHARED) | grep -c ' cgan_') cgan_ symbols, nothing else"
+
+# Staged install, then a program built outside the tree with pkg-config, as C
+# and as C++, against the shared and the static library.
+test-install: all
+	sh tests/install_test.sh "$(MAKE)" "$(CC)" "$(CXX)" "$(PKG_CONFIG)"
+
+# Create/destroy cycles and error paths leak nothing.
+test-valgrind: $(TEST_BIN)
+	CK_FORK=no CK_RUN_SUITE=lifecycle valgrind -q --error-exitcode=9 --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect $(TEST_BIN)
+
+# ------------------------------------------------------------------ install
+install: lib cli
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/cgan $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR)
+	install -m 644 include/cgan.h $(DESTDIR)$(INCLUDEDIR)/cgan.h
+	install -m 644 include/cgan/*.h $(DESTDIR)$(INCLUDEDIR)/cgan/
+	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/
+	ln -sf libcgan.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libcgan.so
+	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/
+	$(PC_SED) -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    pkgconfig/cgan.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/cgan.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/cgan.pc
+	install -m 755 $(CLI) $(DESTDIR)$(BINDIR)/cgan
+
+uninstall:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/cgan.h $(DESTDIR)$(LIBDIR)/libcgan.so* \
+	      $(DESTDIR)$(LIBDIR)/libcgan.a $(DESTDIR)$(PKGCONFIGDIR)/cgan.pc $(DESTDIR)$(BINDIR)/cgan
+	rm -rf $(DESTDIR)$(INCLUDEDIR)/cgan
+
+# --------------------------------------------------------------------- deps
+# Installs only what is missing; sudo when not root.  Idempotent.
+deps:
+	@sh tools/install-deps.sh $(DEB_PKGS)
+
+deps-oracle:
+	@sh tools/install-deps.sh $(DEB_ORACLE_PKGS)
+
+clean:
+	rm -rf $(BUILD) lib/libcgan.* lib/pkgconfig bin
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

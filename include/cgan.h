@@ -1,0 +1,15 @@
+/*
+ * libcgan: conditional Wasserstein GANs for microstructure prediction.
+ *
+ * This umbrella header is the whole public API; include only this file.
+ * Every symbol is prefixed cgan_ / CGAN_.  The headers are C99 and C++ safe.
+ * docs/api.md describes the conventions (ownership, errors, threads) and
+ * docs/abi.md the compatibility policy.
+ */
+#ifndef CGAN_H
+#define CGAN_H
+
+#include "cgan/core.h"
+#include "cgan/image.h"
+
+#endif /* CGAN_H */

@@ -1,0 +1,20 @@
+/* The subcommands of bin/cgan.  Each lives in its own cmd_NAME.c and uses
+ * only the public API.  A command returns the process exit status:
+ * 0 success, 1 failure (message already printed), 2 usage error. */
+#ifndef CGAN_CLI_COMMANDS_H
+#define CGAN_CLI_COMMANDS_H
+
+typedef struct cgan_cli_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv); /* argv[0] is the command name */
+} cgan_cli_command;
+
+int cli_cmd_version(int argc, char **argv);
+
+/* Print "cgan NAME: message" with the library's last error, return 1. */
+int cli_fail(const char *cmd, const char *what);
+/* Print a usage error for the command, return 2. */
+int cli_usage(const char *cmd, const char *usage, const char *problem);
+
+#endif

@@ -1,0 +1,70 @@
+/*
+ * Private helpers shared by every libcgan source file.  Never installed.
+ * Internal non-static symbols use the cgan__ prefix; they are hidden from
+ * the shared library by -fvisibility=hidden and the version script.
+ */
+#ifndef CGAN_INTERNAL_H
+#define CGAN_INTERNAL_H
+
+#include "cgan.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#if defined(__GNUC__)
+#define CGAN__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CGAN__PRINTF(a, b)
+#endif
+
+/* Record an error for cgan_last_error(), log it at DEBUG level and return
+ * the status, so that failures read `return cgan__error(CGAN_EINVAL, ...)`. */
+int cgan__error(int status, const char *fmt, ...) CGAN__PRINTF(2, 3);
+/* Send a message to the log callback (if any). */
+void cgan__log(int level, const char *fmt, ...) CGAN__PRINTF(2, 3);
+
+/* Argument checks for the API boundary; each sets the error and returns it. */
+#define CGAN__CHECK_NOT_NULL(p, what)                                          \
+    do {                                                                       \
+        if ((p) == NULL) return cgan__error(CGAN_EINVAL, "%s: %s is NULL", __func__, what); \
+    } while (0)
+
+/* The tensor's layout, visible to the library only. */
+struct cgan_tensor {
+    int ndim;
+    int64_t shape[CGAN_TENSOR_MAX_DIMS];
+    int64_t numel;
+    float *data;
+    size_t capacity; /* elements allocated; grows, never shrinks */
+};
+
+/* Give t a new shape, growing its storage only when needed (contents are
+ * kept up to the old size).  Used for layer outputs: no allocation after
+ * the first call with the largest shape. */
+int cgan__tensor_resize(cgan_tensor *t, int ndim, const int64_t *shape);
+/* Number of elements for a shape; -1 if invalid or overflowing. */
+int64_t cgan__shape_numel(int ndim, const int64_t *shape);
+/* "[2, 3, 4]" into buf for error messages. */
+const char *cgan__shape_str(const cgan_tensor *t, char *buf, size_t n);
+
+/* 64-byte aligned allocation (for SIMD-friendly arrays); free with cgan__free. */
+void *cgan__alloc(size_t bytes);
+void *cgan__calloc(size_t bytes);
+void  cgan__free(void *p);
+
+/* Atomic file output: write to "path.tmp.XXXXXX", then rename over path.
+ * cgan__atomic_commit closes, fsyncs and renames; cgan__atomic_abort
+ * closes and removes the temporary file. */
+typedef struct cgan__atomic_file {
+    FILE *fp;
+    char *final_path;
+    char *tmp_path;
+} cgan__atomic_file;
+int  cgan__atomic_open(cgan__atomic_file *af, const char *path);
+int  cgan__atomic_commit(cgan__atomic_file *af);
+void cgan__atomic_abort(cgan__atomic_file *af);
+
+/* Thread count for the library's own loops (>= 1). */
+int cgan__threads(void);
+
+#endif /* CGAN_INTERNAL_H */

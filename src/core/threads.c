@@ -1,0 +1,31 @@
+/* One thread setting for OpenBLAS and the library's own loops, so the two
+ * never oversubscribe the cores. */
+#include "internal.h"
+
+#include <cblas.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static int num_threads; /* 0: not set yet */
+
+static int default_threads(void) {
+    const char *env = getenv("OPENBLAS_NUM_THREADS");
+    if (env == NULL || atoi(env) < 1) env = getenv("OMP_NUM_THREADS");
+    if (env != NULL && atoi(env) >= 1) return atoi(env);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n >= 1 ? (int)n : 1;
+}
+
+int cgan_set_num_threads(int n) {
+    if (n < 0) return cgan__error(CGAN_EINVAL, "cgan_set_num_threads: %d is negative", n);
+    num_threads = n == 0 ? default_threads() : n;
+    openblas_set_num_threads(num_threads);
+    return CGAN_OK;
+}
+
+int cgan_get_num_threads(void) { return cgan__threads(); }
+
+int cgan__threads(void) {
+    if (num_threads == 0) num_threads = default_threads();
+    return num_threads;
+}
