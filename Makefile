@@ -183,6 +183,11 @@ deps:
 deps-oracle:
 	@sh tools/install-deps.sh $(DEB_ORACLE_PKGS)
 
+# Re-run the independent oracles (PyTorch, ImageJ, scipy) that made the
+# committed fixtures in tests/data.  Needs `make deps-oracle`.
+oracles: lib cli
+	@set -e; for s in $(sort $(wildcard tests/oracles/*.sh)); do echo "oracle: $$s"; sh $$s; done
+
 clean:
 	rm -rf $(BUILD) lib/libcgan.* lib/pkgconfig bin
 
