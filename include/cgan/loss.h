@@ -85,7 +85,8 @@ CGAN_API int cgan_loss_set_option(cgan_loss *loss, const char *key, const char *
 CGAN_API int cgan_loss_get_param(const cgan_loss *loss, const char *key, double *value);
 
 /* Diagnostics of the last successful compute call, by key; NaN before the
- * first one or after a failure.  Keys:
+ * first one, after a failure, and for keys that call did not produce (every
+ * compute call resets them all).  Keys:
  *   all kinds:   "value" (the weighted loss returned last)
  *   wgan:        "wasserstein" (mean D(real) - mean D(fake), unweighted; from
  *                the critic call only), "mean_real", "mean_fake"
