@@ -119,13 +119,19 @@ int cgan_cond_scaler_fit(cgan_cond_scaler *s, const double *raw, int64_t n_rows)
     return rc;
 }
 
-static int require_fitted(const cgan_cond_scaler *s, const char *fn) {
+/* Arguments of apply / invert: a fitted scaler, input and output arrays. */
+static int check_transform(const cgan_cond_scaler *s, const void *in, const char *in_name,
+                           int64_t n_rows, const void *out, const char *out_name,
+                           const char *fn) {
+    int rc = check_rows(s, in, in_name, n_rows, fn);
+    if (rc != CGAN_OK) return rc;
     if (!cgan_cond_scaler_is_fitted(s))
         return cgan__error(CGAN_ESTATE, "%s: the scaler has not been fitted", fn);
+    if (out == NULL) return cgan__error(CGAN_EINVAL, "%s: %s is NULL", fn, out_name);
     return CGAN_OK;
 }
 
-/* Shared by apply and apply_tensor: one scaled value. */
+/* One scaled value (math-spec 4.2; a constant column maps to 0). */
 static int scale_one(const cgan_cond_scaler *s, const char *fn, const double *raw, int64_t row,
                      int col, double *out) {
     double v = 0.0;
@@ -136,52 +142,46 @@ static int scale_one(const cgan_cond_scaler *s, const char *fn, const double *ra
     return CGAN_OK;
 }
 
-int cgan_cond_scaler_apply(const cgan_cond_scaler *s, const double *raw, int64_t n_rows,
-                           double *scaled) {
-    int rc = check_rows(s, raw, "raw", n_rows, __func__);
-    if (rc == CGAN_OK) rc = require_fitted(s, __func__);
-    if (rc != CGAN_OK) return rc;
-    CGAN__CHECK_NOT_NULL(scaled, "scaled");
+/* Scale n_rows rows into out_d (double) or out_f (float); both NULL only
+ * validates.  Each value is written after its raw value is read, so out_d
+ * may be raw. */
+static int scale_rows(const cgan_cond_scaler *s, const char *fn, const double *raw,
+                      int64_t n_rows, double *out_d, float *out_f) {
     for (int64_t r = 0; r < n_rows; r++)
         for (int c = 0; c < s->k; c++) {
             double v = 0.0;
-            if ((rc = scale_one(s, __func__, raw, r, c, &v)) != CGAN_OK) return rc;
-            scaled[r * s->k + c] = v; /* after reading raw[r, c]: in place is safe */
+            int rc = scale_one(s, fn, raw, r, c, &v);
+            if (rc != CGAN_OK) return rc;
+            if (out_d) out_d[r * s->k + c] = v;
+            if (out_f) out_f[r * s->k + c] = (float)v;
         }
     return CGAN_OK;
+}
+
+int cgan_cond_scaler_apply(const cgan_cond_scaler *s, const double *raw, int64_t n_rows,
+                           double *scaled) {
+    int rc = check_transform(s, raw, "raw", n_rows, scaled, "scaled", __func__);
+    if (rc != CGAN_OK) return rc;
+    return scale_rows(s, __func__, raw, n_rows, scaled, NULL);
 }
 
 int cgan_cond_scaler_apply_tensor(const cgan_cond_scaler *s, const double *raw, int64_t n_rows,
                                   cgan_tensor *scaled) {
     char buf[64];
-    int rc = check_rows(s, raw, "raw", n_rows, __func__);
-    if (rc == CGAN_OK) rc = require_fitted(s, __func__);
+    int rc = check_transform(s, raw, "raw", n_rows, scaled, "scaled", __func__);
     if (rc != CGAN_OK) return rc;
-    CGAN__CHECK_NOT_NULL(scaled, "scaled");
     if (scaled->ndim != 2 || scaled->shape[0] != n_rows || scaled->shape[1] != s->k)
         return cgan__error(CGAN_ESHAPE, "%s: scaled has shape %s, expected [%lld, %d]", __func__,
                            cgan__shape_str(scaled, buf, sizeof buf), (long long)n_rows, s->k);
     /* Validate everything first so that a failure leaves scaled untouched. */
-    for (int64_t r = 0; r < n_rows; r++)
-        for (int c = 0; c < s->k; c++) {
-            double v = 0.0;
-            if ((rc = scale_one(s, __func__, raw, r, c, &v)) != CGAN_OK) return rc;
-        }
-    for (int64_t r = 0; r < n_rows; r++)
-        for (int c = 0; c < s->k; c++) {
-            double v = 0.0;
-            scale_one(s, __func__, raw, r, c, &v);
-            scaled->data[r * s->k + c] = (float)v;
-        }
-    return CGAN_OK;
+    if ((rc = scale_rows(s, __func__, raw, n_rows, NULL, NULL)) != CGAN_OK) return rc;
+    return scale_rows(s, __func__, raw, n_rows, NULL, scaled->data);
 }
 
 int cgan_cond_scaler_invert(const cgan_cond_scaler *s, const double *scaled, int64_t n_rows,
                             double *raw) {
-    int rc = check_rows(s, scaled, "scaled", n_rows, __func__);
-    if (rc == CGAN_OK) rc = require_fitted(s, __func__);
+    int rc = check_transform(s, scaled, "scaled", n_rows, raw, "raw", __func__);
     if (rc != CGAN_OK) return rc;
-    CGAN__CHECK_NOT_NULL(raw, "raw");
     for (int64_t r = 0; r < n_rows; r++)
         for (int c = 0; c < s->k; c++) {
             double x = scaled[r * s->k + c];
