@@ -11,5 +11,6 @@
 
 #include "cgan/core.h"
 #include "cgan/image.h"
+#include "cgan/loss.h"
 
 #endif /* CGAN_H */
