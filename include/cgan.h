@@ -11,5 +11,6 @@
 
 #include "cgan/core.h"
 #include "cgan/image.h"
+#include "cgan/analysis.h"
 
 #endif /* CGAN_H */
