@@ -128,9 +128,9 @@ typedef enum cgan_feature {
  * 8-bit grey values: 8 (or 0): v -> round(v*255); 16: v -> round(v*65535),
  * then scaled from the image's min..max into 0..255 as ImageJ's 8-bit
  * conversion does.  Generated images in [-1,1] must be mapped to [0,1]
- * first.  Errors: CGAN_EINVAL (NULL, bits, image smaller than 2x2 or with
- * non-finite values), CGAN_ENOMEM.  Ownership: *out is new; opts and img
- * are only read during the call. */
+ * first.  Errors: CGAN_EINVAL (NULL, bits, values outside [0,1], an empty
+ * window), CGAN_ESHAPE (not one image, or smaller than 2x2), CGAN_ENOMEM.
+ * Ownership: *out is new; opts and img are only read during the call. */
 CGAN_API int  cgan_micrograph_analyze(cgan_micrograph **out, const cgan_tensor *img, int bits,
                                       const cgan_analysis_opts *opts);
 CGAN_API void cgan_micrograph_destroy(cgan_micrograph *m);
@@ -143,9 +143,12 @@ CGAN_API int cgan_micrograph_column(const cgan_micrograph *m, cgan_particle_col 
                                     int64_t n);
 CGAN_API int cgan_micrograph_feature(const cgan_micrograph *m, cgan_feature f, double *value);
 /* Radially averaged, non-periodic two-point correlation S2(r) of the phase
- * for r = 0..R (R = CGAN_ANALYSIS_S2_RADIUS, in px): n must be R+1; S2(0)
- * is the phase fraction.  Rings are round(|r|) = k. */
+ * for r = 0..R px, R = cgan_micrograph_s2_radius(m) = min(CGAN_ANALYSIS_S2_RADIUS,
+ * W-1, H-1); n must be R+1.  Each shift r is normalised by its number of
+ * valid pixel pairs, then averaged over the ring round(|r|) = k; S2(0) is
+ * the phase fraction. */
 CGAN_API int cgan_micrograph_s2(const cgan_micrograph *m, double *dst, int n);
+CGAN_API int cgan_micrograph_s2_radius(const cgan_micrograph *m);
 /* Chord lengths along axis 0 (x, rows) or 1 (y, columns), border chords
  * dropped, in um or px.  Writes min(n, available) values to dst (dst may be
  * NULL with n = 0) and the number available to *count. */
@@ -165,10 +168,12 @@ CGAN_API int cgan_micrograph_write_summary_csv(const char *path, const cgan_micr
                                                const char *const *names, int n);
 
 /* ================================================================ stats */
-/* Two-sample Kolmogorov-Smirnov statistic D = sup|F_a - F_b| and its
- * asymptotic two-sided p-value (p may be NULL).  Equals
- * scipy.stats.ks_2samp(a, b, method="asymp").  Errors: CGAN_EINVAL when a
- * sample is empty or holds NaN. */
+/* Two-sample Kolmogorov-Smirnov statistic D = sup|F_a - F_b| (equals
+ * scipy.stats.ks_2samp(a, b).statistic) and an asymptotic two-sided p-value
+ * (p may be NULL): Kolmogorov's Q((sqrt(ne) + 0.12 + 0.11/sqrt(ne)) D) with
+ * ne = na nb/(na + nb).  Particles of one image are not independent, so
+ * read p as descriptive.  Errors: CGAN_EINVAL when a sample is empty or
+ * holds NaN. */
 CGAN_API int cgan_stats_ks(const double *a, int64_t na, const double *b, int64_t nb, double *d,
                            double *p);
 /* 1-D Wasserstein-1 distance between the empirical distributions

@@ -17,8 +17,16 @@ static int number(const char *s, double *v) {
  * 0 if it is not one, -1 on a bad value (message printed). */
 int cli_analysis_option(const char *cmd, cgan_analysis_opts *o, int argc, char **argv, int *i) {
     const char *a = argv[*i], *val = *i + 1 < argc ? argv[*i + 1] : NULL;
-    double v, hi;
+    double v, hi, phase = 0, level = -1;
     int rc = CGAN_OK, used = 2;
+    cgan_analysis_opts_get(o, CGAN_ANALYSIS_PHASE, &phase);
+    cgan_analysis_opts_get(o, CGAN_ANALYSIS_THRESHOLD, &level);
+    /* --window picks its own phase: it cannot be combined with --bright/--threshold */
+    if ((!strcmp(a, "--window") && (phase == CGAN_PHASE_BRIGHT || level >= 0)) ||
+        ((!strcmp(a, "--bright") || !strcmp(a, "--threshold")) && phase == CGAN_PHASE_WINDOW)) {
+        fprintf(stderr, "cgan %s: --window cannot be combined with --bright or --threshold\n", cmd);
+        return -1;
+    }
     if (!strcmp(a, "--exclude-edges")) rc = cgan_analysis_opts_set(o, CGAN_ANALYSIS_EDGES, CGAN_EDGES_EXCLUDE), used = 1;
     else if (!strcmp(a, "--gundersen")) rc = cgan_analysis_opts_set(o, CGAN_ANALYSIS_EDGES, CGAN_EDGES_GUNDERSEN), used = 1;
     else if (!strcmp(a, "--include-holes")) rc = cgan_analysis_opts_set(o, CGAN_ANALYSIS_INCLUDE_HOLES, 1), used = 1;

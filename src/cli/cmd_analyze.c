@@ -18,11 +18,11 @@ static void help(void) {
 }
 
 static void print_summary(const char *name, const cgan_micrograph *m) {
-    double v[6];
-    static const cgan_feature f[6] = {CGAN_FEATURE_COUNT,     CGAN_FEATURE_MEAN_AREA,
-                                      CGAN_FEATURE_DENSITY,   CGAN_FEATURE_MEAN_AR,
-                                      CGAN_FEATURE_PHASE_FRACTION, CGAN_FEATURE_THRESHOLD_HI};
-    for (int k = 0; k < 6; k++) cgan_micrograph_feature(m, f[k], &v[k]);
+    double v[5];
+    static const cgan_feature f[5] = {CGAN_FEATURE_COUNT, CGAN_FEATURE_MEAN_AREA,
+                                      CGAN_FEATURE_DENSITY, CGAN_FEATURE_MEAN_AR,
+                                      CGAN_FEATURE_PHASE_FRACTION};
+    for (int k = 0; k < 5; k++) cgan_micrograph_feature(m, f[k], &v[k]);
     printf("%-30s %7.0f %11.4g %11.4g %7.3f %8.4f\n", name, v[0], v[1], v[2], v[3], v[4]);
 }
 
@@ -62,9 +62,6 @@ int cli_cmd_analyze(int argc, char **argv) {
         rc = cli_usage("analyze", usage, "no images given");
         goto done;
     }
-    if (!particles && !summary)
-        printf("%-30s %7s %11s %11s %7s %8s\n", "image", "count", "mean_area", "density",
-               "mean_AR", "fraction");
     for (int i = 0; i < nimg; i++) {
         cgan_tensor *img = NULL;
         int bits = 8;
@@ -77,7 +74,12 @@ int cli_cmd_analyze(int argc, char **argv) {
             goto done;
         }
         cgan_tensor_destroy(img);
-        if (!particles && !summary) print_summary(images[i], ms[i]);
+        if (!particles && !summary) {
+            if (i == 0)
+                printf("%-30s %7s %11s %11s %7s %8s\n", "image", "count", "mean_area", "density",
+                       "mean_AR", "fraction");
+            print_summary(images[i], ms[i]);
+        }
     }
     if (particles && cgan_micrograph_write_particles_csv(
                          particles, (const cgan_micrograph *const *)ms,

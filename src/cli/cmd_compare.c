@@ -26,13 +26,20 @@ static void help(void) {
 }
 
 /* The image-list seam: a directory today; a manifest reader adds its rows
- * with cgan_imageset_add. */
-static int load_set(cgan_imageset *s, const char *where, double um) {
+ * with cgan_imageset_add.  Returns the exit status (0 ok, 1 message printed). */
+static int load_set(cgan_imageset *s, const char *where, double um, const char *which) {
     struct stat st;
-    if (stat(where, &st) == 0 && S_ISDIR(st.st_mode)) return cgan_imageset_add_dir(s, where, um);
-    fprintf(stderr, "cgan compare: %s is not a directory (manifest files are not supported yet)\n",
-            where);
-    return -1;
+    if (stat(where, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "cgan compare: %s images: %s is not a directory (manifest files are not "
+                        "supported yet)\n", which, where);
+        return 1;
+    }
+    if (cgan_imageset_add_dir(s, where, um) != CGAN_OK) {
+        char what[64];
+        snprintf(what, sizeof what, "cannot list the %s images", which);
+        return cli_fail("compare", what);
+    }
+    return 0;
 }
 
 int cli_cmd_compare(int argc, char **argv) {
@@ -84,16 +91,8 @@ int cli_cmd_compare(int argc, char **argv) {
         rc = cli_fail("compare", "out of memory");
         goto done;
     }
-    int lr = load_set(rs, real, um);
-    if (lr != CGAN_OK) {
-        rc = lr < 0 && lr != -1 ? cli_fail("compare", "cannot list the real images") : 1;
+    if ((rc = load_set(rs, real, um, "real")) != 0 || (rc = load_set(gs, gen, um, "generated")) != 0)
         goto done;
-    }
-    int lg = load_set(gs, gen, um);
-    if (lg != CGAN_OK) {
-        rc = lg < 0 && lg != -1 ? cli_fail("compare", "cannot list the generated images") : 1;
-        goto done;
-    }
     if (cgan_comparison_run(&c, rs, gs, o) != CGAN_OK) {
         rc = cli_fail("compare", "comparison failed");
         goto done;
