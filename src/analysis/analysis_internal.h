@@ -54,7 +54,7 @@ int cgan__particles(const uint8_t *mask, int w, int h, const cgan_analysis_opts 
 typedef struct cgan__ellipse {
     double major, minor, angle, x, y;
 } cgan__ellipse;
-void cgan__ellipse_fit(const uint8_t *patch, int bw, int bh, int left, int top, int64_t npix,
+void cgan__ellipse_fit(const uint8_t *patch, int bw, int bh, int left, int top,
                        cgan__ellipse *e);
 
 /* ---- perimeter.c: ImageJ's Wand outline from the particle's first pixel

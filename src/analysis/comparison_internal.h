@@ -68,6 +68,11 @@ int cgan__hist_counts(const cgan_comparison *c, int cond, int set, int sample, c
 /* "dir/name" into buf. */
 void cgan__join(char *buf, size_t n, const char *dir, const char *name);
 
+/* Write dir/name atomically with fn(c, fp, arg) (report.c). */
+typedef int (*cgan__report_fn)(const cgan_comparison *c, FILE *fp, const void *arg);
+int cgan__write_report_file(const cgan_comparison *c, const char *dir, const char *name,
+                            cgan__report_fn fn, const void *arg);
+
 /* report.c / plots.c */
 int cgan__write_report_csv(const cgan_comparison *c, const char *dir);
 int cgan__write_report_svg(const cgan_comparison *c, const char *dir);

@@ -25,7 +25,7 @@ static void fit_rectangle(int bw, int bh, int left, int top, cgan__ellipse *e) {
     e->y = top + bh / 2.0;
 }
 
-void cgan__ellipse_fit(const uint8_t *patch, int bw, int bh, int left, int top, int64_t npix,
+void cgan__ellipse_fit(const uint8_t *patch, int bw, int bh, int left, int top,
                        cgan__ellipse *e) {
     if (patch == NULL) {
         fit_rectangle(bw, bh, left, top, e);
@@ -43,7 +43,6 @@ void cgan__ellipse_fit(const uint8_t *patch, int bw, int bh, int left, int top, 
         syy += (double)y * y * cnt;
         n += cnt;
     }
-    (void)npix;
     sxx += IJ_TWELFTH * n;
     syy += IJ_TWELFTH * n;
     double xm = sx / n, ym = sy / n;

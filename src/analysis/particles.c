@@ -136,13 +136,13 @@ static int particle(work *k, const cgan_analysis_opts *o, int x0, int y0) {
 
     cgan__ellipse e;
     if (thin) {
-        cgan__ellipse_fit(NULL, bw, bh, bx0, by0, npix, &e);
+        cgan__ellipse_fit(NULL, bw, bh, bx0, by0, &e);
     } else {
         /* compact the padded patch to the box (1 = particle or filled hole) */
         for (int y = 0; y < bh; y++)
             for (int x = 0; x < bw; x++)
                 k->patch[(int64_t)y * bw + x] = k->patch[(int64_t)(y + 1) * pw + (x + 1)] == 1;
-        cgan__ellipse_fit(k->patch, bw, bh, bx0, by0, npix, &e);
+        cgan__ellipse_fit(k->patch, bw, bh, bx0, by0, &e);
     }
     int rc = cgan__wand_trace(k->mask, k->w, k->h, x0, y0, &k->ol);
     if (rc != CGAN_OK) return rc;

@@ -8,23 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef int (*draw_fn)(const cgan_comparison *c, FILE *fp, const void *arg);
-
-static int write_svg(const cgan_comparison *c, const char *dir, const char *name, draw_fn fn,
-                     const void *arg) {
-    char path[4096];
-    cgan__atomic_file af;
-    cgan__join(path, sizeof path, dir, name);
-    int rc = cgan__atomic_open(&af, path);
-    if (rc != CGAN_OK) return rc;
-    rc = fn(c, af.fp, arg);
-    if (rc != CGAN_OK) {
-        cgan__atomic_abort(&af);
-        return rc;
-    }
-    return cgan__atomic_commit(&af);
-}
-
 /* ------------------------------------------------------------ scatter */
 typedef struct scatter_spec {
     cgan_feature f;
@@ -198,9 +181,9 @@ int cgan__write_report_svg(const cgan_comparison *c, const char *dir) {
         {CGAN_SAMPLE_AREA, "Grain area distributions per condition", "area (log scale)"},
         {CGAN_SAMPLE_AR, "Aspect ratio distributions per condition", "aspect ratio"}};
     int rc = CGAN_OK;
-    for (int i = 0; i < 3 && rc == CGAN_OK; i++) rc = write_svg(c, dir, names[i], draw_scatter, &sc[i]);
-    if (rc == CGAN_OK) rc = write_svg(c, dir, "deviations.svg", draw_bars, NULL);
-    if (rc == CGAN_OK) rc = write_svg(c, dir, "dist_area.svg", draw_dist, &ds[0]);
-    if (rc == CGAN_OK) rc = write_svg(c, dir, "dist_ar.svg", draw_dist, &ds[1]);
+    for (int i = 0; i < 3 && rc == CGAN_OK; i++) rc = cgan__write_report_file(c, dir, names[i], draw_scatter, &sc[i]);
+    if (rc == CGAN_OK) rc = cgan__write_report_file(c, dir, "deviations.svg", draw_bars, NULL);
+    if (rc == CGAN_OK) rc = cgan__write_report_file(c, dir, "dist_area.svg", draw_dist, &ds[0]);
+    if (rc == CGAN_OK) rc = cgan__write_report_file(c, dir, "dist_ar.svg", draw_dist, &ds[1]);
     return rc;
 }

@@ -43,7 +43,8 @@ int cgan__hist_counts(const cgan_comparison *c, int cond, int set, int sample, c
     return rc;
 }
 
-static int write_means(const cgan_comparison *c, FILE *fp) {
+static int write_means(const cgan_comparison *c, FILE *fp, const void *arg) {
+    (void)arg;
     fputs("Condition,Feature,Real,Generated,DeviationPct,CI95Lo,CI95Hi,FloorPct,NReal,NGenerated\n",
           fp);
     for (int k = 0; k < c->ncond; k++)
@@ -59,7 +60,8 @@ static int write_means(const cgan_comparison *c, FILE *fp) {
     return CGAN_OK;
 }
 
-static int write_mapd(const cgan_comparison *c, FILE *fp) {
+static int write_mapd(const cgan_comparison *c, FILE *fp, const void *arg) {
+    (void)arg;
     fputs("Feature,MAPD,FloorMAPD\n", fp);
     for (int f = 0; f < CGAN_FEATURE_COUNT_; f++) {
         fprintf(fp, "%s,", cgan__feature_names[f]);
@@ -71,7 +73,8 @@ static int write_mapd(const cgan_comparison *c, FILE *fp) {
     return CGAN_OK;
 }
 
-static int write_distances(const cgan_comparison *c, FILE *fp) {
+static int write_distances(const cgan_comparison *c, FILE *fp, const void *arg) {
+    (void)arg;
     fputs("Condition,Sample,KS_D,KS_p,W1,W1RelPct,KS_Floor,W1_Floor\n", fp);
     for (int k = 0; k < c->ncond; k++)
         for (int s = 0; s < CGAN_SAMPLE_COUNT_; s++) {
@@ -95,7 +98,8 @@ static int write_distances(const cgan_comparison *c, FILE *fp) {
     return CGAN_OK;
 }
 
-static int write_histograms(const cgan_comparison *c, FILE *fp) {
+static int write_histograms(const cgan_comparison *c, FILE *fp, const void *arg) {
+    (void)arg;
     static const int samples[2] = {CGAN_SAMPLE_AREA, CGAN_SAMPLE_AR};
     fputs("Condition,Sample,Set,BinLo,BinHi,Count,Fraction\n", fp);
     for (int k = 0; k < c->ncond; k++)
@@ -123,7 +127,8 @@ static int write_histograms(const cgan_comparison *c, FILE *fp) {
     return CGAN_OK;
 }
 
-static int write_s2(const cgan_comparison *c, FILE *fp) {
+static int write_s2(const cgan_comparison *c, FILE *fp, const void *arg) {
+    (void)arg;
     fputs("Condition,r,Real,Generated,RMS,RMSFloor\n", fp);
     for (int k = 0; k < c->ncond; k++)
         for (int r = 0; r < c->s2n; r++) {
@@ -141,7 +146,8 @@ static int write_s2(const cgan_comparison *c, FILE *fp) {
     return CGAN_OK;
 }
 
-static int write_images(const cgan_comparison *c, FILE *fp) {
+static int write_images(const cgan_comparison *c, FILE *fp, const void *arg) {
+    (void)arg;
     fputs("Set,Condition,Path,ThresholdFlag", fp);
     for (int f = 0; f < CGAN_FEATURE_COUNT_; f++) fprintf(fp, ",%s", cgan__feature_names[f]);
     fputc('\n', fp);
@@ -158,14 +164,14 @@ static int write_images(const cgan_comparison *c, FILE *fp) {
     return CGAN_OK;
 }
 
-static int write_table(const cgan_comparison *c, const char *dir, const char *name,
-                       int (*fn)(const cgan_comparison *, FILE *)) {
+int cgan__write_report_file(const cgan_comparison *c, const char *dir, const char *name,
+                            cgan__report_fn fn, const void *arg) {
     char path[4096];
     cgan__atomic_file af;
     cgan__join(path, sizeof path, dir, name);
     int rc = cgan__atomic_open(&af, path);
     if (rc != CGAN_OK) return rc;
-    rc = fn(c, af.fp);
+    rc = fn(c, af.fp, arg);
     if (rc != CGAN_OK) {
         cgan__atomic_abort(&af);
         return rc == CGAN_ENOMEM ? cgan__error(rc, "cgan_comparison_write_report: out of memory")
@@ -178,11 +184,11 @@ int cgan__write_report_csv(const cgan_comparison *c, const char *dir) {
     if (mkdir(dir, 0777) != 0 && errno != EEXIST)
         return cgan__error(CGAN_EIO, "cgan_comparison_write_report: cannot create %s: %s", dir,
                            strerror(errno));
-    int rc = write_table(c, dir, "means.csv", write_means);
-    if (rc == CGAN_OK) rc = write_table(c, dir, "deviations.csv", write_mapd);
-    if (rc == CGAN_OK) rc = write_table(c, dir, "distances.csv", write_distances);
-    if (rc == CGAN_OK) rc = write_table(c, dir, "histograms.csv", write_histograms);
-    if (rc == CGAN_OK) rc = write_table(c, dir, "s2.csv", write_s2);
-    if (rc == CGAN_OK) rc = write_table(c, dir, "images.csv", write_images);
+    int rc = cgan__write_report_file(c, dir, "means.csv", write_means, NULL);
+    if (rc == CGAN_OK) rc = cgan__write_report_file(c, dir, "deviations.csv", write_mapd, NULL);
+    if (rc == CGAN_OK) rc = cgan__write_report_file(c, dir, "distances.csv", write_distances, NULL);
+    if (rc == CGAN_OK) rc = cgan__write_report_file(c, dir, "histograms.csv", write_histograms, NULL);
+    if (rc == CGAN_OK) rc = cgan__write_report_file(c, dir, "s2.csv", write_s2, NULL);
+    if (rc == CGAN_OK) rc = cgan__write_report_file(c, dir, "images.csv", write_images, NULL);
     return rc;
 }
