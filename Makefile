@@ -51,11 +51,11 @@ EXAMPLES_STATIC := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/static/%)
 # Debian packages: to build and test, and (deps-oracle) to re-run the oracles.
 DEB_PKGS := build-essential pkgconf libopenblas-dev zlib1g-dev libstb-dev libpng-dev \
             libtiff-dev libfftw3-dev check valgrind
-DEB_ORACLE_PKGS := python3-numpy python3-scipy python3-torch python3-skimage imagej xvfb \
+DEB_ORACLE_PKGS := python3-numpy python3-scipy python3-torch python3-skimage python3-pil imagej xvfb \
                    default-jdk-headless
 
 .PHONY: all lib cli examples check test-unit test-examples test-exports test-install \
-        test-valgrind install uninstall clean deps deps-oracle oracles bench help
+        test-valgrind test-cli-analysis install uninstall clean deps deps-oracle oracles bench help
 
 all: lib cli examples
 
@@ -128,7 +128,7 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/suites.h
 $(TEST_BIN): $(TEST_OBJ) $(STATIC)
 	$(CC) -o $@ $(TEST_OBJ) $(STATIC) $(LIBS) $(CHECK_LIBS)
 
-check: test-unit test-examples test-exports test-install test-valgrind
+check: test-unit test-examples test-exports test-install test-valgrind test-cli-analysis
 	@echo "make check: all test groups passed"
 
 test-unit: $(TEST_BIN)
@@ -150,6 +150,10 @@ test-exports: $(SHARED)
 # and as C++, against the shared and the static library.
 test-install: all
 	sh tests/install_test.sh "$(MAKE)" "$(CC)" "$(CXX)" "$(PKG_CONFIG)"
+
+# `cgan analyze` and `cgan compare` from the command line.
+test-cli-analysis: $(CLI)
+	sh tests/cli_analysis.sh $(CLI)
 
 # Create/destroy cycles and error paths leak nothing.
 test-valgrind: $(TEST_BIN)

@@ -12,5 +12,6 @@
 #include "cgan/core.h"
 #include "cgan/image.h"
 #include "cgan/loss.h"
+#include "cgan/analysis.h"
 
 #endif /* CGAN_H */

@@ -11,6 +11,12 @@ typedef struct cgan_cli_command {
 } cgan_cli_command;
 
 int cli_cmd_version(int argc, char **argv);
+int cli_cmd_analyze(int argc, char **argv);
+int cli_cmd_compare(int argc, char **argv);
+/* Shared measurement options of analyze/compare (analysis_opts.c). */
+struct cgan_analysis_opts;
+int cli_analysis_option(const char *cmd, struct cgan_analysis_opts *o, int argc, char **argv, int *i);
+extern const char *const cli_analysis_help;
 
 /* Print "cgan NAME: message" with the library's last error, return 1. */
 int cli_fail(const char *cmd, const char *what);

@@ -8,6 +8,8 @@
 
 static const cgan_cli_command commands[] = {
     {"version", "print the library version", cli_cmd_version},
+    {"analyze", "measure grains in micrographs as ImageJ does", cli_cmd_analyze},
+    {"compare", "compare real and generated micrographs per condition", cli_cmd_compare},
 };
 static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
 

@@ -1,0 +1,99 @@
+/*
+ * Private declarations of the analysis module (src/analysis/).  Pixel
+ * buffers are row-major, width w, height h; masks hold 0/1 bytes.
+ */
+#ifndef CGAN_ANALYSIS_INTERNAL_H
+#define CGAN_ANALYSIS_INTERNAL_H
+
+#include "../core/internal.h"
+
+#define CGAN__N_PARAMS 15
+
+struct cgan_analysis_opts {
+    double v[CGAN__N_PARAMS];
+};
+
+/* Option value as int (options are validated whole numbers). */
+#define CGAN__OPT_I(o, key) ((int)(o)->v[key])
+
+/* The measurement of one image (micrograph.c). */
+struct cgan_micrograph {
+    int w, h;
+    double um;        /* length of one pixel in output units (1 when uncalibrated) */
+    uint8_t *mask;    /* w*h phase mask */
+    int64_t n;        /* particles */
+    double *cols;     /* n * CGAN_COL_COUNT_, row-major */
+    double feat[CGAN_FEATURE_COUNT_];
+    /* feat = num/den; kept apart so that conditions can pool images */
+    double num[CGAN_FEATURE_COUNT_], den[CGAN_FEATURE_COUNT_];
+    int s2_r;
+    double *s2;       /* s2_r + 1 radial values */
+    int64_t nchord[2];
+    double *chords[2];
+};
+
+/* ---- grey.c: ImageJ 8-bit grey values and Gaussian smoothing */
+/* grey[i] in 0..255 (whole numbers) from a [0,1] image; bits 8 or 16. */
+int cgan__grey8(const float *img, int64_t n, int bits, double *grey);
+/* Separable Gaussian blur in place (edge pixels replicated), sigma > 0. */
+int cgan__gaussian_blur(double *g, int w, int h, double sigma);
+
+/* ---- threshold.c */
+/* Phase limits lo..hi on grey values from the options (auto threshold on
+ * the histogram of round(grey) when asked). */
+int cgan__phase_limits(const double *grey, int64_t n, const cgan_analysis_opts *o, double *lo,
+                       double *hi);
+
+/* ---- particles.c: ImageJ's Analyze Particles on a binary mask.  Appends
+ * rows of CGAN_COL_COUNT_ doubles (in px units) to *cols. */
+int cgan__particles(const uint8_t *mask, int w, int h, const cgan_analysis_opts *o,
+                    double **cols, int64_t *n);
+
+/* ---- ellipse.c: ImageJ EllipseFitter on a mask patch (bw x bh, top-left
+ * at left, top) or, when patch is NULL, on the full rectangle. */
+typedef struct cgan__ellipse {
+    double major, minor, angle, x, y;
+} cgan__ellipse;
+void cgan__ellipse_fit(const uint8_t *patch, int bw, int bh, int left, int top,
+                       cgan__ellipse *e);
+
+/* ---- perimeter.c: ImageJ's Wand outline from the particle's first pixel
+ * (x0, y0) in raster order, and PolygonRoi's traced perimeter of it. */
+typedef struct cgan__outline {
+    int *x, *y;
+    int n, cap;
+} cgan__outline;
+int cgan__wand_trace(const uint8_t *mask, int w, int h, int x0, int y0, cgan__outline *ol);
+double cgan__traced_perimeter(const cgan__outline *ol);
+void cgan__outline_free(cgan__outline *ol);
+
+/* ---- features.c: segmentation-free statistics */
+int64_t cgan__phase_pixels(const uint8_t *mask, int w, int h);
+int64_t cgan__interface_pairs(const uint8_t *mask, int w, int h);
+int cgan__euler8(const uint8_t *mask, int w, int h);
+/* Run lengths of 1s along rows (axis 0) or columns (axis 1), border runs
+ * dropped; *len is malloc'ed (may be NULL when *n == 0). */
+int cgan__chords(const uint8_t *mask, int w, int h, int axis, double **len, int64_t *n);
+
+/* ---- s2.c: non-periodic two-point correlation */
+/* pairs[(ry+R)*(2R+1) + (rx+R)] = number of pixel pairs x, x+r both in the
+ * phase, for |rx|,|ry| <= R (R < w, R < h).  FFT and direct versions. */
+int cgan__s2_pairs_fft(const uint8_t *mask, int w, int h, int R, int64_t *pairs);
+int cgan__s2_pairs_direct(const uint8_t *mask, int w, int h, int R, int64_t *pairs);
+/* Radial average of S2(r) = pairs / valid pairs over rings round(|r|)=k. */
+void cgan__s2_radial(const int64_t *pairs, int w, int h, int R, double *radial);
+
+/* ---- stats.c */
+int cgan__cmp_double(const void *a, const void *b);
+/* q-quantile (0..1) of a sorted array, linear interpolation. */
+double cgan__quantile_sorted(const double *x, int64_t n, double q);
+
+/* ---- csv.c */
+/* Shortest text that reads back as the same double ("nan" for NaN). */
+void cgan__csv_num(FILE *fp, double v);
+/* A CSV field, quoted when it holds a comma, quote or newline. */
+void cgan__csv_str(FILE *fp, const char *s);
+extern const char *const cgan__feature_names[CGAN_FEATURE_COUNT_];
+extern const char *const cgan__sample_names[CGAN_SAMPLE_COUNT_];
+
+#endif

@@ -1,0 +1,49 @@
+#!/bin/sh
+# Smoke test of `cgan analyze` and `cgan compare` (run by `make check`):
+# outputs exist and agree with ImageJ's count, errors exit 1, usage 2.
+set -e
+cgan=${1:-bin/cgan}
+data=$(cd "$(dirname "$0")" && pwd)/data
+tmp=$(mktemp -d /tmp/cgan-cli-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "cli_analysis: $*" >&2; exit 1; }
+
+"$cgan" analyze --help | grep -q -- '--include-holes' || fail "analyze --help"
+"$cgan" analyze --particles "$tmp/p.csv" --summary "$tmp/s.csv" \
+    "$data/imagej/r000.pgm" "$data/imagej/r001.pgm"
+head -1 "$tmp/p.csv" | grep -qx 'Image,Area,X,Y,Perim.,Major,Minor,Angle,Circ.,AR' || fail "particle header"
+# ImageJ found 77 + 17 particles (tests/data/imagej/*.default.summary.txt)
+[ "$(($(wc -l < "$tmp/p.csv") - 1))" -eq 94 ] || fail "particle rows"
+[ "$(($(wc -l < "$tmp/s.csv") - 1))" -eq 2 ] || fail "summary rows"
+"$cgan" analyze --exclude-edges --include-holes --bright --min-size 3 --um-per-px 0.5 \
+    --window 10:120 --smooth 1.5 "$data/imagej/r002.pgm" > "$tmp/out.txt" 2>&1 && fail "--bright with --window accepted" || true
+"$cgan" analyze --window 10:120 --smooth 1.5 --exclude-edges "$data/imagej/r002.pgm" > "$tmp/out.txt"
+grep -q r002 "$tmp/out.txt" || fail "window summary"
+
+set +e
+"$cgan" analyze /nonexistent.png 2> "$tmp/err.txt"; rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q nonexistent.png "$tmp/err.txt" || fail "missing image: rc $rc"
+set +e
+"$cgan" analyze > /dev/null 2>&1; rc=$?
+set -e
+[ $rc -eq 2 ] || fail "no images: rc $rc"
+
+for s in real gen; do mkdir -p "$tmp/$s/A" "$tmp/$s/B"; done
+cp "$data/imagej/r000.pgm" "$data/imagej/r001.pgm" "$tmp/real/A/"
+cp "$data/imagej/r002.pgm" "$data/imagej/r003.pgm" "$tmp/real/B/"
+cp "$data/imagej_gen/blobs2.pgm" "$tmp/gen/A/"
+cp "$data/imagej_gen/blobs4.pgm" "$tmp/gen/B/"
+"$cgan" compare --real "$tmp/real" --generated "$tmp/gen" --out "$tmp/report" --bootstrap 20 \
+    --min-size 4 > "$tmp/out.txt"
+grep -q 'MAPD grain size' "$tmp/out.txt" || fail "compare summary"
+for f in means.csv deviations.csv distances.csv histograms.csv s2.csv images.csv \
+         scatter_size.svg scatter_density.svg scatter_ar.svg deviations.svg dist_area.svg dist_ar.svg; do
+    [ -s "$tmp/report/$f" ] || fail "report lacks $f"
+done
+mkdir -p "$tmp/empty"
+set +e
+"$cgan" compare --real "$tmp/empty" --generated "$tmp/gen" --out "$tmp/r2" 2> "$tmp/err.txt"; rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q 'no images' "$tmp/err.txt" || fail "empty set: rc $rc"
+echo "cli_analysis: ok"
