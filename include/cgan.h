@@ -12,5 +12,6 @@
 #include "cgan/core.h"
 #include "cgan/image.h"
 #include "cgan/npz.h"
+#include "cgan/data.h"
 
 #endif /* CGAN_H */

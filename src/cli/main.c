@@ -8,6 +8,8 @@
 
 static const cgan_cli_command commands[] = {
     {"version", "print the library version", cli_cmd_version},
+    {"prepare", "micrographs + manifest -> prepared data set (.npz)", cli_cmd_prepare},
+    {"sheet", "sample sheet PNG of a prepared data set", cli_cmd_sheet},
 };
 static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
 
