@@ -55,7 +55,7 @@ DEB_ORACLE_PKGS := python3-numpy python3-scipy python3-torch python3-skimage ima
                    default-jdk-headless
 
 .PHONY: all lib cli examples check test-unit test-examples test-exports test-install \
-        test-valgrind install uninstall clean deps deps-oracle oracles bench help
+        test-valgrind test-cli-prepare install uninstall clean deps deps-oracle oracles bench help
 
 all: lib cli examples
 
@@ -128,7 +128,7 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/suites.h
 $(TEST_BIN): $(TEST_OBJ) $(STATIC)
 	$(CC) -o $@ $(TEST_OBJ) $(STATIC) $(LIBS) $(CHECK_LIBS)
 
-check: test-unit test-examples test-exports test-install test-valgrind
+check: test-unit test-examples test-exports test-install test-valgrind test-cli-prepare
 	@echo "make check: all test groups passed"
 
 test-unit: $(TEST_BIN)
@@ -150,6 +150,10 @@ test-exports: $(SHARED)
 # and as C++, against the shared and the static library.
 test-install: all
 	sh tests/install_test.sh "$(MAKE)" "$(CC)" "$(CXX)" "$(PKG_CONFIG)"
+
+# `cgan prepare` used as a new user would, including bad manifests.
+test-cli-prepare: $(CLI)
+	sh tests/cli_prepare.sh $(CLI)
 
 # Create/destroy cycles and error paths leak nothing.
 test-valgrind: $(TEST_BIN)
