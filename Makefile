@@ -51,7 +51,7 @@ EXAMPLES_STATIC := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/static/%)
 # Debian packages: to build and test, and (deps-oracle) to re-run the oracles.
 DEB_PKGS := build-essential pkgconf libopenblas-dev zlib1g-dev libstb-dev libpng-dev \
             libtiff-dev libfftw3-dev check valgrind
-DEB_ORACLE_PKGS := python3-numpy python3-scipy python3-torch python3-skimage imagej xvfb \
+DEB_ORACLE_PKGS := python3-numpy python3-scipy python3-torch python3-skimage python3-pil imagej xvfb \
                    default-jdk-headless
 
 .PHONY: all lib cli examples check test-unit test-examples test-exports test-install \
