@@ -110,52 +110,34 @@ static void write_tiff(const char *path, int tiled, int planar, int miniswhite, 
     TIFFClose(t);
 }
 
+/* Read path, compare every pixel with f, remove the file. */
+static void expect_file(const char *path, double (*f)(int, int), int want_bits) {
+    cgan_tensor *img;
+    int bits;
+    CK_OK(cgan_image_read(path, &img, &bits));
+    ck_assert_int_eq(bits, want_bits);
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+            ck_assert_msg(fabs(cgan_tensor_data(img)[y * W + x] - f(x, y)) < 1e-6, "%s at %d,%d", path, x, y);
+    cgan_tensor_destroy(img);
+    unlink(path);
+}
+
 START_TEST(tiff_layouts_from_libtiff) {
     const char *dir = test_tmpdir();
     char p[512];
     snprintf(p, sizeof p, "%s/tiled16.tif", dir);
     write_tiff(p, 1, 0, 0, 16, 1);
-    {
-        cgan_tensor *img;
-        int bits;
-        CK_OK(cgan_image_read(p, &img, &bits));
-        ck_assert_int_eq(bits, 16);
-        for (int y = 0; y < H; y++)
-            for (int x = 0; x < W; x++)
-                ck_assert(fabs(cgan_tensor_data(img)[y * W + x] - v16(x, y)) < 1e-6);
-        cgan_tensor_destroy(img);
-    }
-    unlink(p);
+    expect_file(p, v16, 16);
     snprintf(p, sizeof p, "%s/tiled8.tif", dir);
     write_tiff(p, 1, 0, 0, 8, 1);
-    {
-        cgan_tensor *img;
-        CK_OK(cgan_image_read(p, &img, NULL));
-        for (int y = 0; y < H; y++)
-            for (int x = 0; x < W; x++) ck_assert(fabs(cgan_tensor_data(img)[y * W + x] - v8(x, y)) < 1e-6);
-        cgan_tensor_destroy(img);
-    }
-    unlink(p);
+    expect_file(p, v8, 8);
     snprintf(p, sizeof p, "%s/planar.tif", dir);
     write_tiff(p, 0, 1, 0, 8, 3);
-    {
-        cgan_tensor *img;
-        CK_OK(cgan_image_read(p, &img, NULL));
-        for (int y = 0; y < H; y++)
-            for (int x = 0; x < W; x++) ck_assert(fabs(cgan_tensor_data(img)[y * W + x] - vrgb(x, y)) < 1e-6);
-        cgan_tensor_destroy(img);
-    }
-    unlink(p);
+    expect_file(p, vrgb, 8);
     snprintf(p, sizeof p, "%s/white.tif", dir);
     write_tiff(p, 0, 0, 1, 8, 1); /* stored inverted, so it reads as v8 */
-    {
-        cgan_tensor *img;
-        CK_OK(cgan_image_read(p, &img, NULL));
-        for (int y = 0; y < H; y++)
-            for (int x = 0; x < W; x++) ck_assert(fabs(cgan_tensor_data(img)[y * W + x] - v8(x, y)) < 1e-6);
-        cgan_tensor_destroy(img);
-    }
-    unlink(p);
+    expect_file(p, v8, 8);
     rmdir(dir);
 }
 END_TEST
