@@ -134,8 +134,9 @@ CGAN_API int         cgan_npz_reader_has(const cgan_npz_reader *r, const char *n
  * (shape needs room for CGAN_NPY_MAX_DIMS); numel = product of the extents
  * (1 for a 0-d array); itemsize = bytes per element (for strings, the fixed
  * width).  Any output may be NULL.  Only the member's header is decoded.
- * Errors: CGAN_EINVAL (no such member), CGAN_EFORMAT, CGAN_EUNSUPPORTED
- * (a structured or object dtype, or more than CGAN_NPY_MAX_DIMS dims). */
+ * Errors: CGAN_EINVAL (no such member), CGAN_EFORMAT (damaged, or a
+ * structured, object or complex dtype), CGAN_EUNSUPPORTED (more than
+ * CGAN_NPY_MAX_DIMS dimensions). */
 CGAN_API int cgan_npz_member_info(cgan_npz_reader *r, const char *name, int *dtype, int *ndim,
                                   int64_t *shape, int64_t *numel, int64_t *itemsize);
 
