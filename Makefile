@@ -55,7 +55,8 @@ DEB_ORACLE_PKGS := python3-numpy python3-scipy python3-torch python3-skimage pyt
                    default-jdk-headless
 
 .PHONY: all lib cli examples check test-unit test-examples test-exports test-install \
-        test-valgrind test-cli-analysis install uninstall clean deps deps-oracle oracles bench help
+        test-valgrind test-cli-analysis test-cli-prepare install uninstall clean deps deps-oracle \
+        oracles bench help
 
 all: lib cli examples
 
@@ -128,7 +129,8 @@ $(BUILD)/tests/%.o: tests/%.c $(BUILD)/tests/suites.h
 $(TEST_BIN): $(TEST_OBJ) $(STATIC)
 	$(CC) -o $@ $(TEST_OBJ) $(STATIC) $(LIBS) $(CHECK_LIBS)
 
-check: test-unit test-examples test-exports test-install test-valgrind test-cli-analysis
+check: test-unit test-examples test-exports test-install test-valgrind test-cli-analysis \
+       test-cli-prepare
 	@echo "make check: all test groups passed"
 
 test-unit: $(TEST_BIN)
@@ -154,6 +156,10 @@ test-install: all
 # `cgan analyze` and `cgan compare` from the command line.
 test-cli-analysis: $(CLI)
 	sh tests/cli_analysis.sh $(CLI)
+
+# `cgan prepare` used as a new user would, including bad manifests.
+test-cli-prepare: $(CLI)
+	sh tests/cli_prepare.sh $(CLI)
 
 # Create/destroy cycles and error paths leak nothing.
 test-valgrind: $(TEST_BIN)

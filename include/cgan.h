@@ -13,5 +13,7 @@
 #include "cgan/image.h"
 #include "cgan/loss.h"
 #include "cgan/analysis.h"
+#include "cgan/npz.h"
+#include "cgan/data.h"
 
 #endif /* CGAN_H */

@@ -11,8 +11,10 @@
 extern "C" {
 #endif
 
-/* Read an image file (PNG, JPEG, BMP, PGM/PPM, TIFF where supported) as
- * grayscale.  *out becomes a new [1, 1, H, W] tensor with values in [0, 1]:
+/* Read an image file as grayscale: TIFF (libtiff: 8/16-bit gray or RGB,
+ * strips or tiles, the first page of a multi-page file) or PNG, JPEG, BMP,
+ * PGM/PPM (stb_image); the decoder is chosen by the file's first bytes,
+ * not its extension.  *out becomes a new [1, 1, H, W] tensor with values in [0, 1]:
  * an 8-bit value v becomes v/255, a 16-bit value v/65535.  Colour is
  * converted as the unweighted mean (R+G+B)/3, as ImageJ does.  bits, if not
  * NULL, receives the stored bit depth per channel (8 or 16).

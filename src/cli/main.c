@@ -10,6 +10,8 @@ static const cgan_cli_command commands[] = {
     {"version", "print the library version", cli_cmd_version},
     {"analyze", "measure grains in micrographs as ImageJ does", cli_cmd_analyze},
     {"compare", "compare real and generated micrographs per condition", cli_cmd_compare},
+    {"prepare", "micrographs + manifest -> prepared data set (.npz)", cli_cmd_prepare},
+    {"sheet", "sample sheet PNG of a prepared data set", cli_cmd_sheet},
 };
 static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
 
