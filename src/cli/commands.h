@@ -11,6 +11,7 @@ typedef struct cgan_cli_command {
 } cgan_cli_command;
 
 int cli_cmd_version(int argc, char **argv);
+int cli_cmd_synth(int argc, char **argv);
 
 /* Print "cgan NAME: message" with the library's last error, return 1. */
 int cli_fail(const char *cmd, const char *what);

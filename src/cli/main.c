@@ -8,6 +8,7 @@
 
 static const cgan_cli_command commands[] = {
     {"version", "print the library version", cli_cmd_version},
+    {"synth", "write synthetic micrographs with ground truth (alloy, spinodal)", cli_cmd_synth},
 };
 static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
 
