@@ -12,7 +12,7 @@
 #define MAX_VALUES 256
 
 static const char *alloy_usage =
-    "alloy --out DIR [options]\n"
+    "--out DIR [options]\n"
     "  Micrographs of a hypo-eutectic two-phase alloy after hot compression, one set\n"
     "  per (temperature, strain rate), with manifest.csv, truth.csv and images.csv.\n"
     "  --out DIR                   output directory (created if missing)\n"
@@ -28,7 +28,7 @@ static const char *alloy_usage =
     "  --threads N                 worker threads (default: all cores)";
 
 static const char *spinodal_usage =
-    "spinodal --out DIR [options]\n"
+    "--out DIR [options]\n"
     "  Cahn-Hilliard spinodal decomposition over a grid of mean compositions (and\n"
     "  optionally temperatures), one snapshot per annealing time, with manifest.csv\n"
     "  and truth.csv (phase fraction, characteristic wavelength).\n"
@@ -156,7 +156,7 @@ static int run_alloy(int argc, char **argv) {
     for (int i = 1; i < argc && !err[0]; i++) {
         const char *a = argv[i], *v = NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("usage: cgan synth %s\n", alloy_usage);
+            printf("usage: cgan synth alloy %s\n", alloy_usage);
             return 0;
         }
         if (!strcmp(a, "--labels")) {
@@ -234,7 +234,7 @@ static int run_spinodal(int argc, char **argv) {
     for (int i = 1; i < argc && !err[0]; i++) {
         const char *a = argv[i], *v = NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("usage: cgan synth %s\n", spinodal_usage);
+            printf("usage: cgan synth spinodal %s\n", spinodal_usage);
             return 0;
         }
         if (strncmp(a, "--", 2) != 0) {

@@ -97,7 +97,7 @@ int cgan__synth_wavelength(const double *f, int w, int h, double *wavelength);
  * and message are passed to the calling thread (synth_util.c). */
 int cgan__synth_parallel(int n, int nthreads, int (*fn)(int i, void *user), void *user);
 
-/* mkdir -p for one level under an existing parent: ok if it exists. */
+/* mkdir -p: creates the missing parents too; ok if it exists. */
 int cgan__synth_mkdir(const char *path);
 
 #endif

@@ -23,12 +23,29 @@ uint64_t cgan__synth_seed(uint64_t seed, uint64_t a, uint64_t b) {
     return z;
 }
 
-int cgan__synth_mkdir(const char *path) {
+static int mkdir_one(const char *path) {
     struct stat st;
     if (mkdir(path, 0777) == 0) return CGAN_OK;
     if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return CGAN_OK;
     return cgan__error(CGAN_EIO, "cannot create directory %s: %s", path,
                        errno == EEXIST ? "a file of that name exists" : strerror(errno));
+}
+
+int cgan__synth_mkdir(const char *path) {
+    char buf[4096];
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof buf) return cgan__error(CGAN_EINVAL, "bad directory name '%s'", path);
+    memcpy(buf, path, n + 1);
+    /* every parent first, like mkdir -p */
+    for (size_t i = 1; i < n; i++)
+        if (buf[i] == '/' && buf[i - 1] != '/') {
+            int rc;
+            buf[i] = '\0';
+            rc = mkdir_one(buf);
+            buf[i] = '/';
+            if (rc != CGAN_OK) return rc;
+        }
+    return mkdir_one(buf);
 }
 
 typedef struct worker {
