@@ -1,6 +1,7 @@
 /* The alloy generator: truth consistency, the paper's trends, cracks,
  * determinism and argument errors. */
 #include "test_util.h"
+#include "synth_files.h"
 
 #include "synth/synth_internal.h"
 
@@ -320,30 +321,6 @@ START_TEST(model_quantities) {
 }
 END_TEST
 
-static char *slurp(const char *path, size_t *n) {
-    FILE *fp = fopen(path, "rb");
-    char *buf;
-    long len;
-    if (!fp) return NULL;
-    fseek(fp, 0, SEEK_END);
-    len = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    buf = malloc((size_t)len + 1);
-    *n = fread(buf, 1, (size_t)len, fp);
-    buf[*n] = '\0';
-    fclose(fp);
-    return buf;
-}
-
-static int same_file(const char *a, const char *b) {
-    size_t na, nb;
-    char *x = slurp(a, &na), *y = slurp(b, &nb);
-    int same = x && y && na == nb && memcmp(x, y, na) == 0;
-    free(x);
-    free(y);
-    return same;
-}
-
 /* Same seed, same bytes whatever the thread count; the files are there. */
 START_TEST(dataset_deterministic) {
     cgan_synth_alloy *g = small_generator(320, 240);
@@ -366,13 +343,13 @@ START_TEST(dataset_deterministic) {
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(pa, sizeof pa, "%s/%s", a, files[i]);
         snprintf(pb, sizeof pb, "%s/%s", b, files[i]);
-        ck_assert_msg(same_file(pa, pb), "%s differs between two runs (or is missing)", files[i]);
+        ck_assert_msg(synth_same_file(pa, pb), "%s differs between two runs (or is missing)", files[i]);
     }
     snprintf(pa, sizeof pa, "%s/%s", a, files[3]);
     snprintf(pb, sizeof pb, "%s/%s", c, files[3]);
-    ck_assert_msg(!same_file(pa, pb), "seed 10 gave the bytes of seed 9");
+    ck_assert_msg(!synth_same_file(pa, pb), "seed 10 gave the bytes of seed 9");
     snprintf(pa, sizeof pa, "%s/manifest.csv", a);
-    man = slurp(pa, &n);
+    man = synth_read_file(pa, &n);
     ck_assert_msg(strstr(man, "path,um_per_px,mask,temperature_C,strain_rate_per_s\n"
                               "images/T800_rate0.1_00.png,0.078125,masks/T800_rate0.1_00.png,"
                               "800,0.1\n") == man, "%s", man);
@@ -387,7 +364,7 @@ START_TEST(dataset_deterministic) {
         for (int64_t q = 0; q < cgan_tensor_numel(lab); q++)
             if (cgan_tensor_data(lab)[q] * 65535.0 > maxl) maxl = cgan_tensor_data(lab)[q] * 65535.0;
         snprintf(pa, sizeof pa, "%s/truth.csv", a);
-        man = slurp(pa, &n);
+        man = synth_read_file(pa, &n);
         {
             char key[64];
             snprintf(key, sizeof key, "images/T1100_rate0.1_00.png,T1100_rate0.1,1100,0.1,%d,",

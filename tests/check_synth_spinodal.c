@@ -1,5 +1,6 @@
 /* Cahn-Hilliard solver, structure factor and the spinodal data set. */
 #include "test_util.h"
+#include "synth_files.h"
 
 #include <sys/stat.h>
 
@@ -142,21 +143,6 @@ START_TEST(ch_bad_arguments) {
 END_TEST
 
 /* ------------------------------------------------------------ data set */
-static char *read_file(const char *path, size_t *n) {
-    FILE *fp = fopen(path, "rb");
-    char *buf;
-    long len;
-    if (!fp) return NULL;
-    fseek(fp, 0, SEEK_END);
-    len = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    buf = malloc((size_t)len + 1);
-    *n = fread(buf, 1, (size_t)len, fp);
-    buf[*n] = '\0';
-    fclose(fp);
-    return buf;
-}
-
 static int count_lines(const char *s) {
     int n = 0;
     for (; *s; s++) n += *s == '\n';
@@ -181,9 +167,9 @@ START_TEST(spinodal_dataset_files) {
     small_set(d);
     CK_OK(cgan_synth_spinodal_write_dataset(d, dir, 5));
     snprintf(path, sizeof path, "%s/manifest.csv", dir);
-    man = read_file(path, &n);
+    man = synth_read_file(path, &n);
     snprintf(path, sizeof path, "%s/truth.csv", dir);
-    tru = read_file(path, &n);
+    tru = synth_read_file(path, &n);
     ck_assert_ptr_nonnull(man);
     ck_assert_ptr_nonnull(tru);
     ck_assert_int_eq(count_lines(man), 1 + 2 * 2 * 2);
@@ -208,7 +194,7 @@ START_TEST(spinodal_dataset_files) {
         CK_OK(cgan_synth_spinodal_set_param(d, CGAN_SYNTH_SPINODAL_RUNS, 1));
         CK_OK(cgan_synth_spinodal_write_dataset(d, dir, 5));
         snprintf(path, sizeof path, "%s/manifest.csv", dir);
-        man = read_file(path, &n);
+        man = synth_read_file(path, &n);
         ck_assert_msg(strncmp(man, "path,um_per_px,composition,time,temperature\n", 44) == 0, "%s",
                       man);
         ck_assert_int_eq(count_lines(man), 1 + 2 * 2 * 2);
@@ -256,15 +242,6 @@ START_TEST(spinodal_truth_trends) {
 }
 END_TEST
 
-static int same_file(const char *a, const char *b) {
-    size_t na, nb;
-    char *x = read_file(a, &na), *y = read_file(b, &nb);
-    int same = x && y && na == nb && memcmp(x, y, na) == 0;
-    free(x);
-    free(y);
-    return same;
-}
-
 /* Same seed, same bytes, whatever the thread count; another seed differs. */
 START_TEST(spinodal_deterministic) {
     cgan_synth_spinodal *d;
@@ -284,11 +261,11 @@ START_TEST(spinodal_deterministic) {
     for (int i = 0; i < 4; i++) {
         snprintf(pa, sizeof pa, "%s/%s", a, files[i]);
         snprintf(pb, sizeof pb, "%s/%s", b, files[i]);
-        ck_assert_msg(same_file(pa, pb), "%s differs between two runs", files[i]);
+        ck_assert_msg(synth_same_file(pa, pb), "%s differs between two runs", files[i]);
     }
     snprintf(pa, sizeof pa, "%s/%s", a, files[2]);
     snprintf(pb, sizeof pb, "%s/%s", c, files[2]);
-    ck_assert_msg(!same_file(pa, pb), "seed 43 gave the bytes of seed 42");
+    ck_assert_msg(!synth_same_file(pa, pb), "seed 43 gave the bytes of seed 42");
     cgan_synth_spinodal_destroy(d);
 }
 END_TEST
