@@ -15,5 +15,6 @@
 #include "cgan/analysis.h"
 #include "cgan/npz.h"
 #include "cgan/data.h"
+#include "cgan/synth.h"
 
 #endif /* CGAN_H */
