@@ -79,6 +79,15 @@ CGAN_API int64_t     cgan_manifest_class(const cgan_manifest *m, int64_t row);
 CGAN_API int64_t     cgan_manifest_classes(const cgan_manifest *m);
 CGAN_API const char *cgan_manifest_class_name(const cgan_manifest *m, int64_t cls);
 CGAN_API const char *cgan_manifest_condition_name(const cgan_manifest *m, int64_t row);
+/* A condition (class) name as a directory name, for DIR/<condition>/
+ * layouts (cgan compare, generated images): the space between columns
+ * becomes ',', any byte outside A-Z a-z 0-9 . _ - + = , becomes '_' (so
+ * '/' cannot make a sub-directory) and a leading '.' becomes '_' (no hidden
+ * directory).  "temperature_C=900 strain_rate_per_s=0.001" gives
+ * "temperature_C=900,strain_rate_per_s=0.001".  The result has the same
+ * length; buf needs strlen(name) + 1 bytes.  Errors: CGAN_EINVAL (NULL or
+ * empty name, buf too small). */
+CGAN_API int cgan_condition_dirname(const char *name, char *buf, size_t cap);
 
 /* ====================================================== image preparation */
 /* Resample img (taken at src_um_per_px) to dst_um_per_px with an area (box)
