@@ -148,9 +148,8 @@ static int exclusion(const cgan_tensor *mask, int w, int h, uint8_t **excl, int6
     *excl = NULL;
     *usable = (int64_t)w * h;
     if (mask == NULL) return CGAN_OK;
-    int nd = mask->ndim;
-    if (mask->numel != (int64_t)w * h || nd < 2 || mask->shape[nd - 1] != w ||
-        mask->shape[nd - 2] != h) {
+    int64_t mh, mw;
+    if (cgan__image_hw(mask, &mh, &mw) != 0 || mw != w || mh != h) {
         char buf[64];
         return cgan__error(CGAN_ESHAPE, "cgan_micrograph_analyze_masked: mask is %s, the image "
                            "%dx%d (W x H)", cgan__shape_str(mask, buf, sizeof buf), w, h);
@@ -179,23 +178,18 @@ int cgan_micrograph_analyze_masked(cgan_micrograph **out, const cgan_tensor *img
     CGAN__CHECK_NOT_NULL(opts, "opts");
     if (bits != 0 && bits != 8 && bits != 16)
         return cgan__error(CGAN_EINVAL, "%s: bits = %d, expected 0, 8 or 16", __func__, bits);
-    int nd = img->ndim;
-    for (int d = 0; d + 2 < nd; d++)
-        if (img->shape[d] != 1) {
-            char buf[64];
-            return cgan__error(CGAN_ESHAPE, "%s: img is %s, expected [H,W], [1,H,W] or [1,1,H,W]",
-                               __func__, cgan__shape_str(img, buf, sizeof buf));
-        }
-    if (nd < 2 || img->shape[nd - 1] < 2 || img->shape[nd - 2] < 2 || img->shape[nd - 1] > 65535 ||
-        img->shape[nd - 2] > 65535) {
-        char buf[64];
+    int64_t h, w;
+    char buf[64];
+    if (cgan__image_hw(img, &h, &w) != 0)
+        return cgan__error(CGAN_ESHAPE, "%s: img is %s, expected [H,W], [1,H,W] or [1,1,H,W]",
+                           __func__, cgan__shape_str(img, buf, sizeof buf));
+    if (w < 2 || h < 2 || w > 65535 || h > 65535)
         return cgan__error(CGAN_ESHAPE, "%s: img is %s, expected H and W in 2..65535", __func__,
                            cgan__shape_str(img, buf, sizeof buf));
-    }
     cgan_micrograph *m = calloc(1, sizeof *m);
     if (m == NULL) return cgan__error(CGAN_ENOMEM, "%s: out of memory", __func__);
-    m->w = (int)img->shape[nd - 1];
-    m->h = (int)img->shape[nd - 2];
+    m->w = (int)w;
+    m->h = (int)h;
     m->um = opts->v[CGAN_ANALYSIS_UM_PER_PX] > 0 ? opts->v[CGAN_ANALYSIS_UM_PER_PX] : 1.0;
     m->mask = malloc((size_t)m->w * (size_t)m->h);
     uint8_t *excl = NULL;
