@@ -4,12 +4,33 @@
  * name the manifest line or the file. */
 #include "test_util.h"
 
+#include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 static const char *C900 = "temperature_C=900,strain_rate_per_s=0.001";
 static const char *C1000 = "temperature_C=1000,strain_rate_per_s=0.1";
+
+static void rm_rf(const char *dir) {
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+/* dir/m.csv holding the printf-formatted text; returns its path. */
+static const char *write_manifest(const char *dir, const char *fmt, ...) {
+    static char path[600];
+    snprintf(path, sizeof path, "%s/m.csv", dir);
+    FILE *fp = fopen(path, "w");
+    ck_assert_ptr_nonnull(fp);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(fp, fmt, ap);
+    va_end(ap);
+    fclose(fp);
+    return path;
+}
 
 static cgan_tensor *read_img(const char *path, int *bits) {
     cgan_tensor *t;
@@ -84,9 +105,7 @@ START_TEST(manifest_matches_directory) {
     cgan_analysis_opts_destroy(o);
     cgan_imageset_destroy(r);
     cgan_imageset_destroy(g);
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    rm_rf(dir);
 }
 END_TEST
 
@@ -175,21 +194,16 @@ END_TEST
 /* A manifest row with roi and mask is measured on the cropped image with
  * the cropped mask (fixture micrograph with a crack mask). */
 START_TEST(manifest_roi_and_mask) {
-    char dir[512], path[8192];
+    char dir[512], path[8192], srcdir[4096];
     snprintf(dir, sizeof dir, "%s", test_tmpdir());
-    snprintf(path, sizeof path, "%s/m.csv", dir);
-    const char *src = test_data_path("data/micrographs");
-    char srcdir[4096];
-    snprintf(srcdir, sizeof srcdir, "%s", src);
-    FILE *fp = fopen(path, "w");
-    fprintf(fp, "path,um_per_px,rate/s,roi,mask\n%s/t1000_r0.1_b.tif,1.0,0.1,5:10:150:100,"
-                "%s/t1000_r0.1_b_mask.png\n", srcdir, srcdir);
-    fclose(fp);
+    snprintf(srcdir, sizeof srcdir, "%s", test_data_path("data/micrographs"));
+    const char *man = write_manifest(dir, "path,um_per_px,rate/s,roi,mask\n%s/t1000_r0.1_b.tif,1.0,0.1,"
+                                          "5:10:150:100,%s/t1000_r0.1_b_mask.png\n", srcdir, srcdir);
     cgan_imageset *s;
     cgan_analysis_opts *o;
     cgan_comparison *c;
     CK_OK(cgan_imageset_create(&s));
-    CK_OK(cgan_imageset_add_manifest(s, path));
+    CK_OK(cgan_imageset_add_manifest(s, man));
     CK_OK(cgan_analysis_opts_create(&o));
     CK_OK(cgan_analysis_opts_set(o, CGAN_ANALYSIS_BOOTSTRAP, 0));
     CK_OK(cgan_comparison_run(&c, s, s, o));
@@ -227,25 +241,19 @@ START_TEST(manifest_roi_and_mask) {
     cgan_comparison_destroy(c);
     cgan_analysis_opts_destroy(o);
     cgan_imageset_destroy(s);
-    snprintf(path, sizeof path, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(path), 0);
+    rm_rf(dir);
 }
 END_TEST
 
 START_TEST(errors_name_the_line_or_file) {
-    char dir[512], path[600];
+    char dir[512], path[600], img[4096];
     snprintf(dir, sizeof dir, "%s", test_tmpdir());
-    snprintf(path, sizeof path, "%s/m.csv", dir);
-    const char *img = test_data_path("imagej/r000.pgm");
-    char ok[4096];
-    snprintf(ok, sizeof ok, "%s", img);
-    FILE *fp = fopen(path, "w");
-    fprintf(fp, "path,um_per_px,T\n%s,1,900\n%s/missing.png,1,900\n", ok, dir);
-    fclose(fp);
+    snprintf(img, sizeof img, "%s", test_data_path("imagej/r000.pgm"));
+    const char *man = write_manifest(dir, "path,um_per_px,T\n%s,1,900\n%s/missing.png,1,900\n", img, dir);
     cgan_imageset *s;
     CK_OK(cgan_imageset_create(&s));
-    CK_OK(cgan_imageset_add(s, ok, "x", 0));
-    CK_FAILS(cgan_imageset_add_manifest(s, path), CGAN_EFORMAT);
+    CK_OK(cgan_imageset_add(s, img, "x", 0));
+    CK_FAILS(cgan_imageset_add_manifest(s, man), CGAN_EFORMAT);
     ck_assert_msg(strstr(cgan_last_error(), "line 3") && strstr(cgan_last_error(), "missing.png"),
                   "%s", cgan_last_error());
     ck_assert_int_eq(cgan_imageset_count(s), 1); /* nothing added */
@@ -253,13 +261,10 @@ START_TEST(errors_name_the_line_or_file) {
     CK_FAILS(cgan_imageset_add_manifest(s, path), CGAN_EIO);
     CK_FAILS(cgan_imageset_add_manifest(NULL, path), CGAN_EINVAL);
     /* a roi outside the image is found when measuring, naming the file */
-    snprintf(path, sizeof path, "%s/m.csv", dir);
-    fp = fopen(path, "w");
-    fprintf(fp, "path,um_per_px,T,roi\n%s,1,900,100:100:64:64\n", ok);
-    fclose(fp);
+    man = write_manifest(dir, "path,um_per_px,T,roi\n%s,1,900,100:100:64:64\n", img);
     cgan_imageset_destroy(s);
     CK_OK(cgan_imageset_create(&s));
-    CK_OK(cgan_imageset_add_manifest(s, path));
+    CK_OK(cgan_imageset_add_manifest(s, man));
     cgan_analysis_opts *o;
     cgan_comparison *c;
     CK_OK(cgan_analysis_opts_create(&o));
@@ -279,8 +284,7 @@ START_TEST(errors_name_the_line_or_file) {
     cgan_tensor_destroy(t);
     cgan_analysis_opts_destroy(o);
     cgan_imageset_destroy(s);
-    snprintf(path, sizeof path, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(path), 0);
+    rm_rf(dir);
 }
 END_TEST
 
