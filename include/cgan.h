@@ -11,5 +11,6 @@
 
 #include "cgan/core.h"
 #include "cgan/image.h"
+#include "cgan/nn.h"
 
 #endif /* CGAN_H */
