@@ -22,6 +22,14 @@ static inline uint64_t gen_fnv1a(const char *s) {
     return h;
 }
 
+/* sum(a * b) in double over two tensors of equal size. */
+static inline double cgan__test_dot(const cgan_tensor *a, const cgan_tensor *b) {
+    double s = 0.0;
+    for (int64_t i = 0; i < cgan_tensor_numel(a); i++)
+        s += (double)cgan_tensor_data_const(a)[i] * cgan_tensor_data_const(b)[i];
+    return s;
+}
+
 /* Same values as gen() in torch_layers.py. */
 static inline void gen_fill(float *out, int64_t n, const char *tag, double lo, double hi,
                             double quant) {
