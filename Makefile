@@ -156,6 +156,18 @@ test-valgrind: $(TEST_BIN)
 	CK_FORK=no CK_RUN_SUITE=lifecycle valgrind -q --error-exitcode=9 --leak-check=full \
 	    --errors-for-leak-kinds=definite,indirect $(TEST_BIN)
 
+# -------------------------------------------------------------------- bench
+# Benchmark programs (bench/*.c), linked statically; BENCH_ARGS is passed on.
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+$(BUILD)/bench/%: bench/%.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $< -o $@ $(STATIC) $(LIBS)
+
+bench: $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do echo "bench: $$b $(BENCH_ARGS)"; $$b $(BENCH_ARGS) || exit 1; done
+
 # ------------------------------------------------------------------ install
 install: lib cli
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/cgan $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR)
