@@ -451,6 +451,71 @@ START_TEST(no_allocation_in_step) {
 }
 END_TEST
 
+/* Saving an optimizer's state and step by name and writing them into a
+ * fresh optimizer (over a clone) continues bit for bit: checkpoint resume. */
+static void resume_case(int kind, int option, double value) {
+    cgan_model *m = mini_critic(), *c = NULL;
+    cgan_optim *o, *o2 = NULL;
+    init_model(m, 11, CGAN_INIT_TORCH);
+    CK_OK(cgan_optim_create(&o, kind, m));
+    if (option >= 0) CK_OK(cgan_optim_set(o, option, value));
+    io d = make_io(m, "resume", 0);
+    int64_t n;
+    for (int step = 0; step < 5; step++) {
+        if (step == 2) { /* "checkpoint": clone the model, copy the optimizer state */
+            CK_OK(cgan_model_clone(&c, m));
+            CK_OK(cgan_optim_create(&o2, kind, c));
+            if (option >= 0) CK_OK(cgan_optim_set(o2, option, value));
+            ck_assert_int_eq(cgan_optim_num_states(o2), cgan_optim_num_states(o));
+            for (int i = 0; i < cgan_optim_num_states(o); i++) {
+                const char *name;
+                cgan_tensor *src, *dst;
+                CK_OK(cgan_optim_get_state(o, i, &name, &src));
+                CK_OK(cgan_optim_find_state(o2, name, &dst));
+                CK_OK(cgan_tensor_copy(dst, src));
+            }
+            CK_OK(cgan_optim_set_step(o2, cgan_optim_get_step(o)));
+        }
+        cgan_model *ms[2] = {m, c};
+        cgan_optim *os[2] = {o, o2};
+        for (int k = 0; k < (step >= 2 ? 2 : 1); k++) {
+            CK_OK(cgan_model_zero_grad(ms[k]));
+            CK_OK(cgan_model_forward(ms[k], (const cgan_tensor *const *)d.in, 2, CGAN_MODE_TRAIN));
+            CK_OK(cgan_model_backward(ms[k], (const cgan_tensor *const *)d.dout, 3, CGAN_GRAD_PARAMS));
+            CK_OK(cgan_optim_step(os[k]));
+        }
+    }
+    float *a, *b;
+    int64_t total = cgan_model_count_trainable(m), off = 0;
+    a = malloc(sizeof(float) * (size_t)total);
+    b = malloc(sizeof(float) * (size_t)total);
+    for (int i = 0; i < cgan_model_num_params(m); i++) {
+        cgan_tensor *va, *vb;
+        CK_OK(cgan_model_get_param(m, i, NULL, &va, NULL));
+        CK_OK(cgan_model_get_param(c, i, NULL, &vb, NULL));
+        n = cgan_tensor_numel(va);
+        memcpy(a + off, cgan_tensor_data(va), sizeof(float) * (size_t)n);
+        memcpy(b + off, cgan_tensor_data(vb), sizeof(float) * (size_t)n);
+        off += n;
+    }
+    ck_assert_msg(!memcmp(a, b, sizeof(float) * (size_t)total), "optimizer kind %d: resumed "
+                  "parameters differ", kind);
+    free(a), free(b);
+    free_io(&d);
+    cgan_optim_destroy(o);
+    cgan_optim_destroy(o2);
+    cgan_model_destroy(c);
+    cgan_model_destroy(m);
+}
+
+START_TEST(optimizer_resume_is_exact) {
+    resume_case(CGAN_OPTIM_RMSPROP, -1, 0);
+    resume_case(CGAN_OPTIM_RMSPROP, CGAN_OPTIM_MOMENTUM, 0.5);
+    resume_case(CGAN_OPTIM_ADAM, -1, 0);
+    resume_case(CGAN_OPTIM_SGD, CGAN_OPTIM_MOMENTUM, 0.9);
+}
+END_TEST
+
 Suite *cgan_test_nn_model_suite(void) {
     Suite *s = suite_create("nn_model");
     TCase *tc = tcase_create("model");
@@ -464,6 +529,7 @@ Suite *cgan_test_nn_model_suite(void) {
     tcase_add_test(tc, modes_and_running_stats);
     tcase_add_test(tc, clone_is_independent);
     tcase_add_test(tc, no_allocation_in_step);
+    tcase_add_test(tc, optimizer_resume_is_exact);
     suite_add_tcase(s, tc);
     return s;
 }
