@@ -184,34 +184,34 @@ START_TEST(fd_linear) {
 }
 END_TEST
 
-START_TEST(fd_conv2d) {
-    static const int cfg[][5] = {{2, 3, 4, 2, 1}, {2, 3, 3, 1, 1}, {1, 2, 3, 2, 0}, {2, 2, 5, 3, 2}};
+/* Several geometries {in, out, kernel, stride, padding}, input 6x7 (conv)
+ * or 3x4 (transposed); the last one without bias. */
+static void fd_convs(int transposed, const int cfg[4][5]) {
     for (int c = 0; c < 4; c++) {
         cgan_layer *l;
         cgan_tensor *x[1];
         char tag[32];
-        snprintf(tag, sizeof tag, "conv%d", c);
-        CK_OK(cgan_layer_create_conv2d(&l, cfg[c][0], cfg[c][1], cfg[c][2], cfg[c][3], cfg[c][4], 0));
+        uint32_t flags = c == 3 ? CGAN_LAYER_NO_BIAS : 0;
+        snprintf(tag, sizeof tag, "%s%d", transposed ? "convt" : "conv", c);
+        if (transposed)
+            CK_OK(cgan_layer_create_convt2d(&l, cfg[c][0], cfg[c][1], cfg[c][2], cfg[c][3], cfg[c][4], flags));
+        else
+            CK_OK(cgan_layer_create_conv2d(&l, cfg[c][0], cfg[c][1], cfg[c][2], cfg[c][3], cfg[c][4], flags));
         rand_params(l, tag, 0.4);
-        x[0] = rand_tensor(tag, 2, cfg[c][0], 6, 7, -1, 1);
+        x[0] = rand_tensor(tag, 2, cfg[c][0], transposed ? 3 : 6, transposed ? 4 : 7, -1, 1);
         grad_check(tag, l, x, 1, &SMOOTH);
     }
+}
+
+START_TEST(fd_conv2d) {
+    static const int cfg[4][5] = {{2, 3, 4, 2, 1}, {2, 3, 3, 1, 1}, {1, 2, 3, 2, 0}, {2, 2, 5, 3, 2}};
+    fd_convs(0, cfg);
 }
 END_TEST
 
 START_TEST(fd_convt2d) {
-    static const int cfg[][5] = {{2, 3, 4, 2, 1}, {3, 2, 3, 1, 0}, {2, 2, 3, 2, 1}, {1, 2, 5, 3, 2}};
-    for (int c = 0; c < 4; c++) {
-        cgan_layer *l;
-        cgan_tensor *x[1];
-        char tag[32];
-        snprintf(tag, sizeof tag, "convt%d", c);
-        CK_OK(cgan_layer_create_convt2d(&l, cfg[c][0], cfg[c][1], cfg[c][2], cfg[c][3], cfg[c][4],
-                                        c == 3 ? CGAN_LAYER_NO_BIAS : 0));
-        rand_params(l, tag, 0.4);
-        x[0] = rand_tensor(tag, 2, cfg[c][0], 3, 4, -1, 1);
-        grad_check(tag, l, x, 1, &SMOOTH);
-    }
+    static const int cfg[4][5] = {{2, 3, 4, 2, 1}, {3, 2, 3, 1, 0}, {2, 2, 3, 2, 1}, {1, 2, 5, 3, 2}};
+    fd_convs(1, cfg);
 }
 END_TEST
 

@@ -3,28 +3,20 @@
  *   cols [Co*k*k, N*Pin] = W^T Xt  (W read as [Ci, Co*k*k]),
  *   y_n = col2im(cols columns of image n) + bias.
  * Backward: dcols = im2col(dy); dXt = W dcols; dW += Xt dcols^T. */
-#include "../kernels/kernels.h"
-#include "../nn/nn_internal.h"
-
-#define CI(l) ((l)->iarg[0])
-#define CO(l) ((l)->iarg[1])
-#define KS(l) ((int)(l)->iarg[2])
-#define ST(l) ((int)(l)->iarg[3])
-#define PD(l) ((int)(l)->iarg[4])
+#include "conv_common.h"
 
 static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int keep) {
     const cgan_tensor *x = in[0];
     char buf[64];
-    if (x->ndim != 4 || x->shape[1] != CI(l))
-        return cgan__error(CGAN_ESHAPE, "convt2d: input %s is not [N, %lld, H, W]",
-                           CGAN__SHAPE_STR(x, buf), (long long)CI(l));
+    int rc = conv_check_input(l, x);
+    if (rc != CGAN_OK) return rc;
     int64_t N = x->shape[0], H = x->shape[2], W = x->shape[3];
     int64_t Ho = (H - 1) * ST(l) - 2 * PD(l) + KS(l), Wo = (W - 1) * ST(l) - 2 * PD(l) + KS(l);
     if (Ho < 1 || Wo < 1)
         return cgan__error(CGAN_ESHAPE, "convt2d: input %s gives an empty output (padding %d)",
                            CGAN__SHAPE_STR(x, buf), PD(l));
     int64_t shape[4] = {N, CO(l), Ho, Wo}, Pin = H * W, Kc = CO(l) * KS(l) * KS(l), NP = N * Pin;
-    int rc = cgan__tensor_resize(l->out, 4, shape);
+    rc = cgan__tensor_resize(l->out, 4, shape);
     if (rc != CGAN_OK) return rc;
     float *ws = cgan__ws_get(l->ws, (size_t)((CI(l) + Kc) * NP));
     if (ws == NULL) return CGAN_ENOMEM;
@@ -76,28 +68,9 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
 static const cgan__layer_ops ops = {"convt2d", 1, 0, forward, backward};
 
 int cgan_layer_create_convt2d(cgan_layer **out, int64_t in_c, int64_t out_c, int kernel,
-                              int stride, int padding, uint32_t flags) {
-    CGAN__CHECK_NOT_NULL(out, "out");
-    *out = NULL;
-    if (in_c < 1 || out_c < 1 || kernel < 1 || stride < 1 || padding < 0)
-        return cgan__error(CGAN_EINVAL, "%s: invalid channels %lld -> %lld, kernel %d, stride "
-                           "%d or padding %d", __func__, (long long)in_c, (long long)out_c,
-                           kernel, stride, padding);
-    if (flags & ~CGAN_LAYER_NO_BIAS)
-        return cgan__error(CGAN_EINVAL, "%s: unknown flags 0x%x", __func__, (unsigned)flags);
-    int64_t fan_in = out_c * kernel * kernel; /* PyTorch's quirk: weight.size(1)*k*k */
-    cgan__pspec p[2] = {
-        {"weight", 4, {in_c, out_c, kernel, kernel}, CGAN__INIT_WEIGHT, fan_in},
-        {"bias", 1, {out_c}, CGAN__INIT_BIAS, fan_in},
-    };
-    int rc = cgan__layer_new(out, &ops, p, (flags & CGAN_LAYER_NO_BIAS) ? 1 : 2, NULL, 0);
-    if (rc != CGAN_OK) return rc;
-    cgan_layer *l = *out;
-    l->iarg[0] = in_c;
-    l->iarg[1] = out_c;
-    l->iarg[2] = kernel;
-    l->iarg[3] = stride;
-    l->iarg[4] = padding;
-    l->flags = flags;
-    return CGAN_OK;
+                             int stride, int padding, uint32_t flags) {
+    int64_t shape[4] = {in_c, out_c, kernel, kernel};
+    /* PyTorch's quirk: fan-in from weight.size(1)*k*k */
+    return cgan__conv_layer_new(out, &ops, __func__, in_c, out_c, kernel, stride, padding, flags,
+                                shape, out_c * kernel * kernel);
 }

@@ -25,8 +25,5 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
 static const cgan__layer_ops ops = {"mul", 2, 0, forward, backward};
 
 int cgan_layer_create_mul(cgan_layer **out, uint32_t flags) {
-    CGAN__CHECK_NOT_NULL(out, "out");
-    *out = NULL;
-    if (flags != 0) return cgan__error(CGAN_EINVAL, "%s: unknown flags 0x%x", __func__, (unsigned)flags);
-    return cgan__layer_new(out, &ops, NULL, 0, NULL, 0);
+    return cgan__layer_new_plain(out, &ops, __func__, flags);
 }

@@ -56,8 +56,5 @@ int cgan_layer_create_reshape(cgan_layer **out, int ndim, const int64_t *shape, 
 }
 
 int cgan_layer_create_flatten(cgan_layer **out, uint32_t flags) {
-    CGAN__CHECK_NOT_NULL(out, "out");
-    *out = NULL;
-    if (flags != 0) return cgan__error(CGAN_EINVAL, "%s: unknown flags 0x%x", __func__, (unsigned)flags);
-    return cgan__layer_new(out, &ops_flatten, NULL, 0, NULL, 0);
+    return cgan__layer_new_plain(out, &ops_flatten, __func__, flags);
 }

@@ -85,6 +85,38 @@ int cgan__layer_new(cgan_layer **out, const cgan__layer_ops *ops, const cgan__ps
     return CGAN_OK;
 }
 
+int cgan__layer_new_plain(cgan_layer **out, const cgan__layer_ops *ops, const char *fn,
+                          uint32_t flags) {
+    CGAN__CHECK_NOT_NULL(out, "out");
+    *out = NULL;
+    if (flags != 0) return cgan__error(CGAN_EINVAL, "%s: unknown flags 0x%x", fn, (unsigned)flags);
+    return cgan__layer_new(out, ops, NULL, 0, NULL, 0);
+}
+
+int cgan__conv_layer_new(cgan_layer **out, const cgan__layer_ops *ops, const char *fn,
+                         int64_t in_c, int64_t out_c, int kernel, int stride, int padding,
+                         uint32_t flags, const int64_t weight_shape[4], int64_t fan_in) {
+    CGAN__CHECK_NOT_NULL(out, "out");
+    *out = NULL;
+    if (in_c < 1 || out_c < 1 || kernel < 1 || stride < 1 || padding < 0)
+        return cgan__error(CGAN_EINVAL, "%s: invalid channels %lld -> %lld, kernel %d, stride "
+                           "%d or padding %d", fn, (long long)in_c, (long long)out_c, kernel,
+                           stride, padding);
+    if (flags & ~CGAN_LAYER_NO_BIAS)
+        return cgan__error(CGAN_EINVAL, "%s: unknown flags 0x%x", fn, (unsigned)flags);
+    cgan__pspec p[2] = {
+        {"weight", 4, {weight_shape[0], weight_shape[1], weight_shape[2], weight_shape[3]},
+         CGAN__INIT_WEIGHT, fan_in},
+        {"bias", 1, {out_c}, CGAN__INIT_BIAS, fan_in},
+    };
+    int rc = cgan__layer_new(out, ops, p, (flags & CGAN_LAYER_NO_BIAS) ? 1 : 2, NULL, 0);
+    if (rc != CGAN_OK) return rc;
+    int64_t args[5] = {in_c, out_c, kernel, stride, padding};
+    memcpy((*out)->iarg, args, sizeof args);
+    (*out)->flags = flags;
+    return CGAN_OK;
+}
+
 int cgan__cache(cgan_layer *l, int slot, int ndim, const int64_t *shape) {
     if (l->cache[slot] == NULL) {
         int rc = cgan_tensor_create(&l->cache[slot], ndim, shape);

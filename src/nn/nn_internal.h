@@ -100,6 +100,16 @@ struct cgan_layer {
  * (values zero, except init kinds BN_GAMMA/ONE which start at 1). */
 int cgan__layer_new(cgan_layer **out, const cgan__layer_ops *ops, const cgan__pspec *params,
                     int n_params, const cgan__pspec *buffers, int n_buffers);
+/* Constructor of a layer without parameters or options: checks out and
+ * flags (must be 0) in the name of fn. */
+int cgan__layer_new_plain(cgan_layer **out, const cgan__layer_ops *ops, const char *fn,
+                          uint32_t flags);
+/* Constructor shared by conv2d and convt2d: validates the geometry, declares
+ * "weight" (shape given) and "bias" [out_c] unless CGAN_LAYER_NO_BIAS, and
+ * stores (in_c, out_c, k, s, p) in iarg[0..4]. */
+int cgan__conv_layer_new(cgan_layer **out, const cgan__layer_ops *ops, const char *fn,
+                         int64_t in_c, int64_t out_c, int kernel, int stride, int padding,
+                         uint32_t flags, const int64_t weight_shape[4], int64_t fan_in);
 /* Forward / backward with validation and state bookkeeping; din entries
  * are resized here.  Used by the public layer API and by the model. */
 int cgan__layer_fwd(cgan_layer *l, const cgan_tensor *const *in, int train, int keep);
