@@ -5,6 +5,16 @@
 
 #include <string.h>
 
+/* Built for AVX-512 and AVX2 as well as the baseline, chosen at load time
+ * (GCC function multiversioning): the installed library stays portable.
+ * The clones are static (a global one would export its resolver) and the
+ * cgan__ entry points call them. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define CGAN__MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define CGAN__MULTIVERSION
+#endif
+
 /* exp(x) for x <= 0 (softmax arguments after the max is subtracted):
  * x = k ln2 + r, |r| <= ln2/2, exp(r) by Cephes' degree-6 polynomial (about
  * 1 ulp), times 2^k built in the exponent bits.  Below -87 the result is
@@ -27,15 +37,23 @@ static inline float exp_nonpos(float x) {
     return y * scale;
 }
 
-void cgan__softmax_rows(float *a, int64_t rows, int64_t cols) {
+/* Sixteen independent lanes for the max and the sum, so both reductions
+ * vectorise without reassociating a single accumulator. */
+#define LANES 16
+static CGAN__MULTIVERSION void softmax_rows(float *a, int64_t rows, int64_t cols) {
     for (int64_t r = 0; r < rows; r++) {
         float *row = a + r * cols;
-        float mx = row[0];
-        for (int64_t j = 1; j < cols; j++) mx = row[j] > mx ? row[j] : mx;
-        float acc[8] = {0};
-        int64_t j = 0;
-        for (; j + 8 <= cols; j += 8)
-            for (int l = 0; l < 8; l++) {
+        float lane[LANES], acc[LANES];
+        int64_t j = 0, body = cols - cols % LANES;
+        for (int l = 0; l < LANES; l++) lane[l] = row[0];
+        for (; j < body; j += LANES)
+            for (int l = 0; l < LANES; l++) lane[l] = row[j + l] > lane[l] ? row[j + l] : lane[l];
+        float mx = lane[0];
+        for (int l = 1; l < LANES; l++) mx = lane[l] > mx ? lane[l] : mx;
+        for (; j < cols; j++) mx = row[j] > mx ? row[j] : mx;
+        for (int l = 0; l < LANES; l++) acc[l] = 0.0f;
+        for (j = 0; j < body; j += LANES)
+            for (int l = 0; l < LANES; l++) {
                 float e = exp_nonpos(row[j + l] - mx);
                 row[j + l] = e;
                 acc[l] += e;
@@ -45,17 +63,30 @@ void cgan__softmax_rows(float *a, int64_t rows, int64_t cols) {
             row[j] = exp_nonpos(row[j] - mx);
             s += row[j];
         }
-        for (int l = 0; l < 8; l++) s += acc[l];
+        for (int l = 0; l < LANES; l++) s += acc[l];
         float inv = 1.0f / s;
         for (j = 0; j < cols; j++) row[j] *= inv;
     }
 }
 
-void cgan__softmax_bwd_rows(const float *a, float *g, int64_t rows, int64_t cols) {
+static CGAN__MULTIVERSION void softmax_bwd_rows(const float *a, float *g, int64_t rows,
+                                                int64_t cols) {
     for (int64_t r = 0; r < rows; r++) {
         const float *ar = a + r * cols;
         float *gr = g + r * cols;
-        float s = (float)cgan__dot(gr, ar, cols);
-        for (int64_t j = 0; j < cols; j++) gr[j] = ar[j] * (gr[j] - s);
+        float acc[LANES] = {0};
+        int64_t j = 0, body = cols - cols % LANES;
+        for (; j < body; j += LANES)
+            for (int l = 0; l < LANES; l++) acc[l] += gr[j + l] * ar[j + l];
+        float s = 0.0f;
+        for (; j < cols; j++) s += gr[j] * ar[j];
+        for (int l = 0; l < LANES; l++) s += acc[l];
+        for (j = 0; j < cols; j++) gr[j] = ar[j] * (gr[j] - s);
     }
+}
+
+void cgan__softmax_rows(float *a, int64_t rows, int64_t cols) { softmax_rows(a, rows, cols); }
+
+void cgan__softmax_bwd_rows(const float *a, float *g, int64_t rows, int64_t cols) {
+    softmax_bwd_rows(a, g, rows, cols);
 }
