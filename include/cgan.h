@@ -16,5 +16,6 @@
 #include "cgan/npz.h"
 #include "cgan/data.h"
 #include "cgan/synth.h"
+#include "cgan/nn.h"
 
 #endif /* CGAN_H */

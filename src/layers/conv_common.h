@@ -1,0 +1,24 @@
+/* What conv2d.c and convt2d.c share: their constructor arguments, kept in
+ * iarg[] by cgan__conv_layer_new, and the input check. */
+#ifndef CGAN_CONV_COMMON_H
+#define CGAN_CONV_COMMON_H
+
+#include "../kernels/kernels.h"
+#include "../nn/nn_internal.h"
+
+#define CI(l) ((l)->iarg[0])
+#define CO(l) ((l)->iarg[1])
+#define KS(l) ((int)(l)->iarg[2])
+#define ST(l) ((int)(l)->iarg[3])
+#define PD(l) ((int)(l)->iarg[4])
+
+/* x must be [N, in_c, H, W]. */
+static inline int conv_check_input(const cgan_layer *l, const cgan_tensor *x) {
+    char buf[64];
+    if (x->ndim != 4 || x->shape[1] != CI(l))
+        return cgan__error(CGAN_ESHAPE, "%s: input %s is not [N, %lld, H, W]", l->ops->kind,
+                           CGAN__SHAPE_STR(x, buf), (long long)CI(l));
+    return CGAN_OK;
+}
+
+#endif
