@@ -16,4 +16,6 @@
 #include "cgan/npz.h"
 #include "cgan/data.h"
 
+#include "cgan/gan.h"
+
 #endif /* CGAN_H */
