@@ -17,5 +17,6 @@
 #include "cgan/data.h"
 
 #include "cgan/gan.h"
+#include "cgan/nn.h"
 
 #endif /* CGAN_H */

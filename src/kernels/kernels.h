@@ -1,0 +1,75 @@
+/*
+ * Pure numeric kernels over float arrays: no handles, no errors, no
+ * allocation.  Callers (src/layers/) validate shapes and provide scratch.
+ * Layout comments use row-major [rows, cols] shapes; P = H*W.
+ */
+#ifndef CGAN_KERNELS_H
+#define CGAN_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---------------------------------------------------------------- gemm.c */
+/* Row-major C[M,N] = alpha * op(A) op(B) + beta * C, op = transpose when
+ * ta/tb is non-zero (A is [M,K] or [K,M]); a thin cblas_sgemm shim. */
+void cgan__sgemm(int ta, int tb, int64_t M, int64_t N, int64_t K, float alpha,
+                 const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
+                 float *C, int64_t ldc);
+
+/* -------------------------------------------------------------- im2col.c */
+/* Image x [C,H,W] -> cols [C*k*k, Ho*Wo] at row stride ld: row (c*k+a)*k+b,
+ * column i*Wo+j holds x[c, i*s-p+a, j*s-p+b] (0 outside the image). */
+void cgan__im2col(const float *x, int64_t C, int64_t H, int64_t W, int k, int s, int p,
+                  int64_t Ho, int64_t Wo, float *cols, int64_t ld);
+/* The adjoint: x [C,H,W] = scatter-add of cols (x is overwritten). */
+void cgan__col2im(const float *cols, int64_t ld, int64_t C, int64_t H, int64_t W, int k,
+                  int s, int p, int64_t Ho, int64_t Wo, float *x);
+
+/* -------------------------------------------------------------- layout.c */
+/* x [N,C,P] -> y [C, N*P] (the batch folded into the columns). */
+void cgan__nchw_to_cn(const float *x, int64_t N, int64_t C, int64_t P, float *y);
+/* y [C, N*P] -> x [N,C,P], plus bias[c] when bias is not NULL. */
+void cgan__cn_to_nchw(const float *y, int64_t N, int64_t C, int64_t P, const float *bias,
+                      float *x);
+/* Per channel sums of a [N,C,P] array added to out[c] (bias gradients). */
+void cgan__sum_nchw_acc(const float *x, int64_t N, int64_t C, int64_t P, float *out);
+/* Sum of n floats, accumulated in double over float partial sums. */
+double cgan__sum(const float *x, int64_t n);
+/* Dot product, same accumulation. */
+double cgan__dot(const float *x, const float *y, int64_t n);
+
+/* --------------------------------------------------------- elementwise.c */
+void cgan__add_inplace(float *y, const float *x, int64_t n);            /* y += x */
+void cgan__mul(const float *a, const float *b, float *y, int64_t n);    /* y = a*b */
+void cgan__lrelu_fwd(const float *x, float *y, int64_t n, float slope);
+/* dx = dy * (x > 0 ? 1 : slope) */
+void cgan__lrelu_bwd(const float *x, const float *dy, float *dx, int64_t n, float slope);
+void cgan__tanh_fwd(const float *x, float *y, int64_t n);
+/* dx = dy * (1 - y^2), from the output */
+void cgan__tanh_bwd(const float *y, const float *dy, float *dx, int64_t n);
+void cgan__clamp(float *x, int64_t n, float lo, float hi);
+
+/* ------------------------------------------------------------------ bn.c */
+/* Per channel mean and biased variance (two passes, double accumulation)
+ * of x [N,C,P]. */
+void cgan__bn_stats(const float *x, int64_t N, int64_t C, int64_t P, double *mean,
+                    double *var);
+/* y = x*scale[c] + shift[c], then LeakyReLU(slope) when act is non-zero. */
+void cgan__bn_apply(const float *x, int64_t N, int64_t C, int64_t P, const float *scale,
+                    const float *shift, int act, float slope, float *y);
+/* Per channel sdy[c] = sum dy and sdyx[c] = sum dy*(x - mean[c]). */
+void cgan__bn_bwd_sums(const float *x, const float *dy, int64_t N, int64_t C, int64_t P,
+                       const float *mean, double *sdy, double *sdyx);
+/* dx = a[c]*dy + b[c]*(x - mean[c]) + d[c] (both BN backward forms reduce to
+ * this). */
+void cgan__bn_bwd_apply(const float *x, const float *dy, int64_t N, int64_t C, int64_t P,
+                        const float *a, const float *b, const float *mean, const float *d,
+                        float *dx);
+
+/* ------------------------------------------------------------- softmax.c */
+/* Softmax of each row of a [rows, cols], in place (max subtracted). */
+void cgan__softmax_rows(float *a, int64_t rows, int64_t cols);
+/* Softmax backward in place: g[i,j] <- a[i,j] * (g[i,j] - sum_j' g[i,j'] a[i,j']). */
+void cgan__softmax_bwd_rows(const float *a, float *g, int64_t rows, int64_t cols);
+
+#endif /* CGAN_KERNELS_H */

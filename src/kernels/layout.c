@@ -1,0 +1,70 @@
+/* Moving the batch axis in and out of GEMM columns, and reductions. */
+#include "kernels.h"
+
+#include <string.h>
+
+void cgan__nchw_to_cn(const float *x, int64_t N, int64_t C, int64_t P, float *y) {
+    for (int64_t n = 0; n < N; n++)
+        for (int64_t c = 0; c < C; c++)
+            memcpy(y + c * N * P + n * P, x + (n * C + c) * P, (size_t)P * sizeof(float));
+}
+
+void cgan__cn_to_nchw(const float *y, int64_t N, int64_t C, int64_t P, const float *bias,
+                      float *x) {
+    for (int64_t n = 0; n < N; n++)
+        for (int64_t c = 0; c < C; c++) {
+            const float *src = y + c * N * P + n * P;
+            float *dst = x + (n * C + c) * P;
+            if (bias == NULL) {
+                memcpy(dst, src, (size_t)P * sizeof(float));
+            } else {
+                float b = bias[c];
+                for (int64_t i = 0; i < P; i++) dst[i] = src[i] + b;
+            }
+        }
+}
+
+/* Eight float lanes per block (the compiler vectorises them), folded into
+ * double every block so long sums keep their precision. */
+#define BLOCK 1024
+double cgan__sum(const float *x, int64_t n) {
+    double total = 0.0;
+    for (int64_t start = 0; start < n; start += BLOCK) {
+        int64_t len = n - start < BLOCK ? n - start : BLOCK;
+        const float *p = x + start;
+        float acc[8] = {0};
+        int64_t i = 0;
+        for (; i + 8 <= len; i += 8)
+            for (int l = 0; l < 8; l++) acc[l] += p[i + l];
+        double s = 0.0;
+        for (int l = 0; l < 8; l++) s += acc[l];
+        for (; i < len; i++) s += p[i];
+        total += s;
+    }
+    return total;
+}
+
+double cgan__dot(const float *x, const float *y, int64_t n) {
+    double total = 0.0;
+    for (int64_t start = 0; start < n; start += BLOCK) {
+        int64_t len = n - start < BLOCK ? n - start : BLOCK;
+        const float *p = x + start, *q = y + start;
+        float acc[8] = {0};
+        int64_t i = 0;
+        for (; i + 8 <= len; i += 8)
+            for (int l = 0; l < 8; l++) acc[l] += p[i + l] * q[i + l];
+        double s = 0.0;
+        for (int l = 0; l < 8; l++) s += acc[l];
+        for (; i < len; i++) s += (double)p[i] * q[i];
+        total += s;
+    }
+    return total;
+}
+
+void cgan__sum_nchw_acc(const float *x, int64_t N, int64_t C, int64_t P, float *out) {
+    for (int64_t c = 0; c < C; c++) {
+        double s = 0.0;
+        for (int64_t n = 0; n < N; n++) s += cgan__sum(x + (n * C + c) * P, P);
+        out[c] += (float)s;
+    }
+}
