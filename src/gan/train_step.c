@@ -80,7 +80,7 @@ int cgan_gan_critic_step(cgan_gan *g, const cgan_tensor *real, const cgan_tensor
                          const cgan_tensor *z, const cgan_tensor *fake_cond) {
     static const char *fn = "cgan_gan_critic_step";
     const cgan_tensor *fake, *d, *l, *e;
-    int64_t n, nf;
+    int64_t n = 0, nf = 0;
     double c2 = 0.0, wgan = 0.0;
     int rc;
     CGAN__CHECK_NOT_NULL(g, "gan");
