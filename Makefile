@@ -19,7 +19,7 @@ CXX     ?= c++
 PKG_CONFIG ?= pkg-config
 CFLAGS  ?= -O2 -g
 # Packages found with pkg-config; `make deps` installs them.
-PKGS     := openblas zlib stb libpng libtiff-4 fftw3f
+PKGS     := openblas zlib stb libpng libtiff-4 fftw3f fftw3
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)

@@ -18,5 +18,6 @@
 #include "cgan/analysis.h"
 #include "cgan/gan.h"
 
+#include "cgan/synth.h"
 
 #endif /* CGAN_H */

@@ -14,6 +14,7 @@ static const cgan_cli_command commands[] = {
     {"compare", "compare real and generated micrographs per condition", cli_cmd_compare},
     {"prepare", "micrographs + manifest -> prepared data set (.npz)", cli_cmd_prepare},
     {"sheet", "sample sheet PNG of a prepared data set", cli_cmd_sheet},
+    {"synth", "write synthetic micrographs with ground truth (alloy, spinodal)", cli_cmd_synth},
 };
 static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
 
