@@ -99,7 +99,7 @@ START_TEST(s2_fft_equals_direct_sum) {
         CK_OK(cgan__s2_pairs_direct(m, w, h, R, b));
         for (int i = 0; i < side * side; i++) ck_assert_int_eq(a[i], b[i]);
         double rad[41];
-        cgan__s2_radial(a, w, h, R, rad);
+        cgan__s2_radial(a, NULL, w, h, R, rad);
         ck_assert(fabs(rad[0] - (double)cgan__phase_pixels(m, w, h) / (w * h)) < 1e-15);
         free(a);
         free(b);
@@ -156,19 +156,19 @@ START_TEST(chords_and_interface_by_hand) {
         for (int x = 0; x < 7; x++) m[y * 7 + x] = rows[y][x] == '1';
     double *len;
     int64_t n;
-    CK_OK(cgan__chords(m, 7, 4, 0, &len, &n));
+    CK_OK(cgan__chords(m, NULL, 7, 4, 0, &len, &n));
     /* row 0: "11" inner, "111" touches right -> drop; row 1: "111" touches left,
      * "11" inner; row 3: "11111" inner */
     ck_assert_int_eq(n, 3);
     ck_assert(len[0] == 2 && len[1] == 2 && len[2] == 5);
     free(len);
-    CK_OK(cgan__chords(m, 7, 4, 1, &len, &n));
+    CK_OK(cgan__chords(m, NULL, 7, 4, 1, &len, &n));
     /* columns: only chords not touching top or bottom: col 0 "0100" -> 1 */
     ck_assert_int_eq(n, 1);
     ck_assert(len[0] == 1);
     free(len);
     uint8_t sq[16] = {0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0};
-    ck_assert_int_eq(cgan__interface_pairs(sq, 4, 4), 8);
+    ck_assert_int_eq(cgan__interface_pairs(sq, NULL, 4, 4), 8);
 }
 END_TEST
 

@@ -41,6 +41,22 @@ for f in means.csv deviations.csv distances.csv histograms.csv s2.csv images.csv
          scatter_size.svg scatter_density.svg scatter_ar.svg deviations.svg dist_area.svg dist_ar.svg; do
     [ -s "$tmp/report/$f" ] || fail "report lacks $f"
 done
+# the same real images as a manifest (conditions in directory form) against
+# generated images in DIR/<condition dirname>/: a manifest row with a roi
+printf 'path,um_per_px,temperature_C,roi\n%s,0.5,900,\n%s,0.5,900,8:8:100:100\n%s,0.5,1000,\n' \
+    "$data/imagej/r000.pgm" "$data/imagej/r001.pgm" "$data/imagej/r002.pgm" > "$tmp/real.csv"
+mkdir -p "$tmp/gen2/temperature_C=900" "$tmp/gen2/temperature_C=1000"
+cp "$data/imagej_gen/blobs2.pgm" "$tmp/gen2/temperature_C=900/"
+cp "$data/imagej_gen/blobs4.pgm" "$tmp/gen2/temperature_C=1000/"
+"$cgan" compare --real "$tmp/real.csv" --generated "$tmp/gen2" --out "$tmp/report2" --bootstrap 5 \
+    --um-per-px 0.5 > "$tmp/out.txt" || fail "compare with a manifest"
+grep -q '^3 real and 2 generated images, 2 conditions' "$tmp/out.txt" || fail "manifest summary"
+grep -q 'temperature_C=1000' "$tmp/report2/means.csv" || fail "manifest condition names"
+printf 'path,um_per_px,temperature_C\n%s,0.5,900\nnothere.png,0.5,900\n' "$data/imagej/r000.pgm" > "$tmp/bad.csv"
+set +e
+"$cgan" compare --real "$tmp/bad.csv" --generated "$tmp/gen2" --out "$tmp/r3" 2> "$tmp/err.txt"; rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q 'line 3' "$tmp/err.txt" && grep -q nothere.png "$tmp/err.txt" || fail "bad manifest: rc $rc"
 mkdir -p "$tmp/empty"
 set +e
 "$cgan" compare --real "$tmp/empty" --generated "$tmp/gen" --out "$tmp/r2" 2> "$tmp/err.txt"; rc=$?

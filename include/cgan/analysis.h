@@ -133,6 +133,23 @@ typedef enum cgan_feature {
  * Ownership: *out is new; opts and img are only read during the call. */
 CGAN_API int  cgan_micrograph_analyze(cgan_micrograph **out, const cgan_tensor *img, int bits,
                                       const cgan_analysis_opts *opts);
+/* The same, leaving out the pixels where mask (same H x W as img, any of
+ * the shapes above; NULL = none) is non-zero, e.g. cracks, pores from
+ * polishing, a scale bar.  An excluded pixel is never in the phase, and is
+ * not counted in the image area (density, area and phase fractions and the
+ * specific perimeter are per usable area), in the auto-threshold histogram
+ * or in the 16-bit display range; an excluded region cuts particles,
+ * chords and S2 pairs as the image border does (a particle with an
+ * excluded pixel directly left of or above one of its pixels touches a
+ * left/top edge, directly right or below a right/bottom edge, for
+ * CGAN_EDGES_EXCLUDE and _GUNDERSEN; S2 is normalised by the usable pixel
+ * pairs).  So masking everything outside a rectangle measures exactly what
+ * cropping to it does, except that Gaussian smoothing still sees the
+ * excluded pixels.  Errors: as cgan_micrograph_analyze; CGAN_ESHAPE for a
+ * mask of another size, CGAN_EINVAL when it excludes every pixel. */
+CGAN_API int  cgan_micrograph_analyze_masked(cgan_micrograph **out, const cgan_tensor *img,
+                                             int bits, const cgan_tensor *mask,
+                                             const cgan_analysis_opts *opts);
 CGAN_API void cgan_micrograph_destroy(cgan_micrograph *m);
 
 /* Number of particles counted (after the edge and size filters), in
@@ -200,6 +217,18 @@ CGAN_API int  cgan_imageset_add(cgan_imageset *s, const char *path, const char *
  * one condition per sub-directory, in name order.  Errors: CGAN_EIO when
  * dir cannot be read; CGAN_EINVAL when it holds no images. */
 CGAN_API int  cgan_imageset_add_dir(cgan_imageset *s, const char *dir, double um_per_px);
+/* Add every row of a data manifest (docs/data.md: path, um_per_px,
+ * optional roi and mask, condition columns).  Each image is measured on
+ * its roi (a crop, x:y:w:h) with its mask's non-zero pixels excluded as in
+ * cgan_micrograph_analyze_masked (the mask is cropped with the image), at
+ * the row's um_per_px.  Its condition is the row's condition name in
+ * directory form, cgan_condition_dirname(cgan_manifest_condition_name()),
+ * so a manifest of real images compares with generated images in
+ * DIR/<condition dirname>/.  Nothing is added on an error.  Errors: those
+ * of cgan_manifest_load (CGAN_EIO, CGAN_EFORMAT naming the manifest line,
+ * e.g. a missing image or mask file); a roi outside its image or a mask of
+ * another size is reported by cgan_comparison_run, naming the file. */
+CGAN_API int  cgan_imageset_add_manifest(cgan_imageset *s, const char *manifest_path);
 CGAN_API int64_t cgan_imageset_count(const cgan_imageset *s);
 
 /* =========================================================== comparison */

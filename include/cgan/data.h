@@ -15,6 +15,7 @@
 #define CGAN_DATA_H
 
 #include "core.h"
+#include "loss.h" /* cgan_cond_scaler: the one implementation of condition scaling */
 
 #ifdef __cplusplus
 extern "C" {
@@ -66,6 +67,11 @@ CGAN_API int         cgan_manifest_scaled(const cgan_manifest *m, int64_t row, f
 /* min, max (after log10 if set) and the log flag of a column. */
 CGAN_API int         cgan_manifest_scaling(const cgan_manifest *m, int col, double *min,
                                            double *max, int *log10_first);
+/* The manifest's scaling as the loss module's condition scaler, fitted on
+ * every row (cgan_manifest_scaled is this scaler's output as float).
+ * Borrowed: valid until the manifest is destroyed or set_log_column is
+ * called again; NULL without condition columns. */
+CGAN_API const cgan_cond_scaler *cgan_manifest_scaler(const cgan_manifest *m);
 /* Class index of a row (-1 if out of range), number of classes, a class's
  * name ("temperature_C=900 strain_rate_per_s=0.001"; "all" without
  * condition columns) and the name of a row's condition. */
@@ -73,6 +79,15 @@ CGAN_API int64_t     cgan_manifest_class(const cgan_manifest *m, int64_t row);
 CGAN_API int64_t     cgan_manifest_classes(const cgan_manifest *m);
 CGAN_API const char *cgan_manifest_class_name(const cgan_manifest *m, int64_t cls);
 CGAN_API const char *cgan_manifest_condition_name(const cgan_manifest *m, int64_t row);
+/* A condition (class) name as a directory name, for DIR/<condition>/
+ * layouts (cgan compare, generated images): the space between columns
+ * becomes ',', any byte outside A-Z a-z 0-9 . _ - + = , becomes '_' (so
+ * '/' cannot make a sub-directory) and a leading '.' becomes '_' (no hidden
+ * directory).  "temperature_C=900 strain_rate_per_s=0.001" gives
+ * "temperature_C=900,strain_rate_per_s=0.001".  The result has the same
+ * length; buf needs strlen(name) + 1 bytes.  Errors: CGAN_EINVAL (NULL or
+ * empty name, buf too small). */
+CGAN_API int cgan_condition_dirname(const char *name, char *buf, size_t cap);
 
 /* ====================================================== image preparation */
 /* Resample img (taken at src_um_per_px) to dst_um_per_px with an area (box)
@@ -222,6 +237,10 @@ CGAN_API int     cgan_dataset_columns(const cgan_dataset *d); /* condition colum
 CGAN_API const char *cgan_dataset_column_name(const cgan_dataset *d, int col);
 CGAN_API int     cgan_dataset_scaling(const cgan_dataset *d, int col, double *min, double *max,
                                       int *log10_first);
+/* The saved scaling as a fitted condition scaler (cgan_cond_scaler_apply
+ * scales new raw conditions exactly as the data set's were, _invert maps
+ * back).  Borrowed: valid until d is destroyed; NULL when k == 0. */
+CGAN_API const cgan_cond_scaler *cgan_dataset_scaler(const cgan_dataset *d);
 /* Borrowed views, valid until the data set is destroyed: patches [N,1,S,S]
  * in [-1,1], class per patch [N], scaled conditions [N*k] row-major. */
 CGAN_API const cgan_tensor *cgan_dataset_patches(const cgan_dataset *d);

@@ -65,12 +65,12 @@ static int measure_one(cgan__image_rec *r, const cgan__image_item *it,
                        const cgan_analysis_opts *opts) {
     cgan_analysis_opts o = *opts;
     if (it->um_per_px > 0) o.v[CGAN_ANALYSIS_UM_PER_PX] = it->um_per_px;
-    cgan_tensor *img = NULL;
+    cgan_tensor *img = NULL, *mask = NULL;
     cgan_micrograph *m = NULL;
     int bits = 8;
-    int rc = cgan_image_read(it->path, &img, &bits);
+    int rc = cgan__imageset_read(it, &img, &mask, &bits);
     if (rc == CGAN_OK) {
-        rc = cgan_micrograph_analyze(&m, img, bits, &o);
+        rc = cgan_micrograph_analyze_masked(&m, img, bits, mask, &o);
         if (rc != CGAN_OK) {
             char msg[512];
             snprintf(msg, sizeof msg, "%s", cgan_last_error());
@@ -81,6 +81,7 @@ static int measure_one(cgan__image_rec *r, const cgan__image_item *it,
         rc = cgan__error(CGAN_ENOMEM, "cgan_comparison_run: out of memory at %s", it->path);
     cgan_micrograph_destroy(m);
     cgan_tensor_destroy(img);
+    cgan_tensor_destroy(mask);
     return rc;
 }
 

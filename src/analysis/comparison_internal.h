@@ -8,12 +8,25 @@
 typedef struct cgan__image_item {
     char *path, *condition;
     double um_per_px;
+    int has_roi;
+    int64_t roi[4];   /* x, y, w, h: the region measured */
+    char *mask;       /* image whose non-zero pixels are excluded, or NULL */
 } cgan__image_item;
 
 struct cgan_imageset {
     cgan__image_item *items;
     int64_t n, cap;
 };
+
+/* Append an item (strings copied; roi and mask may be NULL). */
+int cgan__imageset_add_item(cgan_imageset *s, const char *path, const char *condition,
+                            double um_per_px, const int64_t *roi, const char *mask);
+/* Drop the items from index n on (undo a partial add). */
+void cgan__imageset_truncate(cgan_imageset *s, int64_t n);
+/* Read an item's image and mask (NULL without one), both cropped to its
+ * roi; errors name the file. */
+int cgan__imageset_read(const cgan__image_item *it, cgan_tensor **img, cgan_tensor **mask,
+                        int *bits);
 
 /* What a comparison keeps of one measured image. */
 typedef struct cgan__image_rec {

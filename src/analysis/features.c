@@ -10,14 +10,17 @@ int64_t cgan__phase_pixels(const uint8_t *mask, int w, int h) {
     return s;
 }
 
-/* Horizontally and vertically adjacent pixel pairs of different phase. */
-int64_t cgan__interface_pairs(const uint8_t *mask, int w, int h) {
+/* Horizontally and vertically adjacent pixel pairs of different phase;
+ * a pair with an excluded pixel is no interface of the microstructure. */
+int64_t cgan__interface_pairs(const uint8_t *mask, const uint8_t *excl, int w, int h) {
     int64_t e = 0;
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++) {
-            int v = mask[(int64_t)y * w + x] != 0;
-            if (x + 1 < w) e += v != (mask[(int64_t)y * w + x + 1] != 0);
-            if (y + 1 < h) e += v != (mask[(int64_t)(y + 1) * w + x] != 0);
+            int64_t i = (int64_t)y * w + x;
+            if (excl && excl[i]) continue;
+            int v = mask[i] != 0;
+            if (x + 1 < w && !(excl && excl[i + 1])) e += v != (mask[i + 1] != 0);
+            if (y + 1 < h && !(excl && excl[i + w])) e += v != (mask[i + w] != 0);
         }
     return e;
 }
@@ -42,7 +45,14 @@ int cgan__euler8(const uint8_t *mask, int w, int h) {
     return (int)((q1 - q3 - 2 * qd) / 4);
 }
 
-int cgan__chords(const uint8_t *mask, int w, int h, int axis, double **len, int64_t *n) {
+/* Pixel i along line o is excluded (outside the line counts as excluded). */
+static int cut(const uint8_t *excl, int w, int axis, int o, int i, int inner) {
+    if (i < 0 || i >= inner) return 1;
+    return excl && excl[axis == 0 ? (int64_t)o * w + i : (int64_t)i * w + o];
+}
+
+int cgan__chords(const uint8_t *mask, const uint8_t *excl, int w, int h, int axis, double **len,
+                 int64_t *n) {
     int outer = axis == 0 ? h : w, inner = axis == 0 ? w : h;
     int64_t cap = 64, cnt = 0;
     double *out = malloc(sizeof(double) * (size_t)cap);
@@ -57,8 +67,8 @@ int cgan__chords(const uint8_t *mask, int w, int h, int axis, double **len, int6
                 run++;
                 continue;
             }
-            /* a run cut by the border has unknown length: drop it */
-            if (run > 0 && start > 0 && i < inner) {
+            /* a run cut by the border or an excluded pixel has unknown length */
+            if (run > 0 && !cut(excl, w, axis, o, start - 1, inner) && !cut(excl, w, axis, o, i, inner)) {
                 if (cnt == cap) {
                     double *t = realloc(out, sizeof(double) * (size_t)(cap *= 2));
                     if (t == NULL) {

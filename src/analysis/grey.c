@@ -8,13 +8,15 @@
 /* ImageJ converts 16-bit to 8-bit through the display range, which after
  * opening a file is the image's min..max: v' = (int)((v-min)*256/(max-min+1)
  * + 0.5), capped at 255. */
-static void grey_from16(const float *img, int64_t n, double *grey) {
+static void grey_from16(const float *img, int64_t n, const uint8_t *excl, double *grey) {
     long min = 65535, max = 0;
     for (int64_t i = 0; i < n; i++) {
+        if (excl && excl[i]) continue;
         long v = lround((double)img[i] * 65535.0);
         if (v < min) min = v;
         if (v > max) max = v;
     }
+    if (min > max) min = max = 0; /* everything excluded */
     double scale = 256.0 / (double)(max - min + 1);
     for (int64_t i = 0; i < n; i++) {
         long v = lround((double)img[i] * 65535.0) - min;
@@ -24,7 +26,7 @@ static void grey_from16(const float *img, int64_t n, double *grey) {
     }
 }
 
-int cgan__grey8(const float *img, int64_t n, int bits, double *grey) {
+int cgan__grey8(const float *img, int64_t n, int bits, const uint8_t *excl, double *grey) {
     for (int64_t i = 0; i < n; i++)
         if (!isfinite(img[i]) || img[i] < -1e-6f || img[i] > 1.0f + 1e-6f)
             return cgan__error(CGAN_EINVAL,
@@ -32,7 +34,7 @@ int cgan__grey8(const float *img, int64_t n, int bits, double *grey) {
                                "(map generated [-1, 1] images to [0, 1] first)",
                                (long long)i, (double)img[i]);
     if (bits == 16) {
-        grey_from16(img, n, grey);
+        grey_from16(img, n, excl, grey);
         return CGAN_OK;
     }
     for (int64_t i = 0; i < n; i++) {

@@ -18,12 +18,17 @@ int cgan_imageset_create(cgan_imageset **out) {
     return CGAN_OK;
 }
 
+void cgan__imageset_truncate(cgan_imageset *s, int64_t n) {
+    for (; s->n > n; s->n--) {
+        free(s->items[s->n - 1].path);
+        free(s->items[s->n - 1].condition);
+        free(s->items[s->n - 1].mask);
+    }
+}
+
 void cgan_imageset_destroy(cgan_imageset *s) {
     if (s == NULL) return;
-    for (int64_t i = 0; i < s->n; i++) {
-        free(s->items[i].path);
-        free(s->items[i].condition);
-    }
+    cgan__imageset_truncate(s, 0);
     free(s->items);
     free(s);
 }
@@ -34,14 +39,20 @@ int cgan_imageset_add(cgan_imageset *s, const char *path, const char *condition,
     CGAN__CHECK_NOT_NULL(s, "s");
     CGAN__CHECK_NOT_NULL(path, "path");
     CGAN__CHECK_NOT_NULL(condition, "condition");
+    return cgan__imageset_add_item(s, path, condition, um_per_px, NULL, NULL);
+}
+
+int cgan__imageset_add_item(cgan_imageset *s, const char *path, const char *condition,
+                            double um_per_px, const int64_t *roi, const char *mask) {
+    const char *fn = "cgan_imageset_add";
     if (!(um_per_px >= 0) || um_per_px > 1e6)
-        return cgan__error(CGAN_EINVAL, "%s: um_per_px = %g for %s", __func__, um_per_px, path);
+        return cgan__error(CGAN_EINVAL, "%s: um_per_px = %g for %s", fn, um_per_px, path);
     if (condition[0] == '\0')
-        return cgan__error(CGAN_EINVAL, "%s: empty condition name for %s", __func__, path);
+        return cgan__error(CGAN_EINVAL, "%s: empty condition name for %s", fn, path);
     if (s->n == s->cap) {
         int64_t cap = s->cap ? 2 * s->cap : 32;
         cgan__image_item *it = realloc(s->items, sizeof *it * (size_t)cap);
-        if (it == NULL) return cgan__error(CGAN_ENOMEM, "%s: out of memory", __func__);
+        if (it == NULL) return cgan__error(CGAN_ENOMEM, "%s: out of memory", fn);
         s->items = it;
         s->cap = cap;
     }
@@ -49,10 +60,14 @@ int cgan_imageset_add(cgan_imageset *s, const char *path, const char *condition,
     it->path = strdup(path);
     it->condition = strdup(condition);
     it->um_per_px = um_per_px;
-    if (!it->path || !it->condition) {
+    it->has_roi = roi != NULL;
+    if (roi) memcpy(it->roi, roi, sizeof it->roi);
+    it->mask = mask ? strdup(mask) : NULL;
+    if (!it->path || !it->condition || (mask && !it->mask)) {
         free(it->path);
         free(it->condition);
-        return cgan__error(CGAN_ENOMEM, "%s: out of memory", __func__);
+        free(it->mask);
+        return cgan__error(CGAN_ENOMEM, "%s: out of memory", fn);
     }
     s->n++;
     return CGAN_OK;

@@ -25,9 +25,9 @@ static void set_feat(cgan_micrograph *m, cgan_feature f, double num, double den)
     m->feat[f] = num / den; /* NaN for means over no particles */
 }
 
-static void compute_features(cgan_micrograph *m, const cgan_analysis_opts *o, double lo,
-                             double hi) {
-    double um = m->um, img_area = (double)m->w * m->h * um * um;
+static void compute_features(cgan_micrograph *m, const uint8_t *excl, const cgan_analysis_opts *o,
+                             double lo, double hi) {
+    double um = m->um, img_area = (double)m->usable * um * um; /* excluded pixels are no area */
     double s_area = 0, s_ar = 0, s_ecd = 0, speck = 0;
     double speckle_px = o->v[CGAN_ANALYSIS_SPECKLE_SIZE];
     for (int64_t i = 0; i < m->n; i++) {
@@ -44,10 +44,10 @@ static void compute_features(cgan_micrograph *m, const cgan_analysis_opts *o, do
     set_feat(m, CGAN_FEATURE_MEAN_AR, s_ar, n);
     set_feat(m, CGAN_FEATURE_AREA_FRACTION, s_area, img_area);
     set_feat(m, CGAN_FEATURE_PHASE_FRACTION, (double)cgan__phase_pixels(m->mask, m->w, m->h),
-             (double)m->w * m->h);
+             (double)m->usable);
     /* Crofton: pi/4 x the 4-neighbour changes estimates the isotropic length */
     set_feat(m, CGAN_FEATURE_SPECIFIC_PERIMETER,
-             M_PI / 4.0 * (double)cgan__interface_pairs(m->mask, m->w, m->h) * um, img_area);
+             M_PI / 4.0 * (double)cgan__interface_pairs(m->mask, excl, m->w, m->h) * um, img_area);
     for (int a = 0; a < 2; a++) {
         double s = 0;
         for (int64_t i = 0; i < m->nchord[a]; i++) s += m->chords[a][i];
@@ -79,79 +79,124 @@ static void calibrate(cgan_micrograph *m) {
         for (int64_t i = 0; i < m->nchord[a]; i++) m->chords[a][i] *= um;
 }
 
-static int segment(cgan_micrograph *m, const float *px, int bits, const cgan_analysis_opts *o,
-                   double *lo, double *hi) {
+/* The phase: grey values in lo..hi; excluded pixels never belong to it.
+ * Smoothing sees the image as it is, excluded pixels included. */
+static int segment(cgan_micrograph *m, const float *px, int bits, const uint8_t *excl,
+                   const cgan_analysis_opts *o, double *lo, double *hi) {
     int64_t np = (int64_t)m->w * m->h;
     double *grey = malloc(sizeof(double) * (size_t)np);
     if (grey == NULL) return cgan__error(CGAN_ENOMEM, "cgan_micrograph_analyze: out of memory");
-    int rc = cgan__grey8(px, np, bits, grey);
+    int rc = cgan__grey8(px, np, bits, excl, grey);
     double sigma = o->v[CGAN_ANALYSIS_SMOOTH_SIGMA];
     if (rc == CGAN_OK && sigma > 0) rc = cgan__gaussian_blur(grey, m->w, m->h, sigma);
-    if (rc == CGAN_OK) rc = cgan__phase_limits(grey, np, o, lo, hi);
+    if (rc == CGAN_OK) rc = cgan__phase_limits(grey, np, excl, o, lo, hi);
     if (rc == CGAN_OK)
-        for (int64_t i = 0; i < np; i++) m->mask[i] = grey[i] >= *lo && grey[i] <= *hi;
+        for (int64_t i = 0; i < np; i++)
+            m->mask[i] = grey[i] >= *lo && grey[i] <= *hi && !(excl && excl[i]);
     free(grey);
     return rc;
 }
 
-static int measure(cgan_micrograph *m, const float *px, int bits, const cgan_analysis_opts *o) {
-    double lo, hi;
-    int rc = segment(m, px, bits, o, &lo, &hi);
-    if (rc == CGAN_OK) rc = cgan__particles(m->mask, m->w, m->h, o, &m->cols, &m->n);
-    for (int a = 0; a < 2 && rc == CGAN_OK; a++)
-        rc = cgan__chords(m->mask, m->w, m->h, a, &m->chords[a], &m->nchord[a]);
-    if (rc != CGAN_OK) return rc;
+/* S2 pair counts of the phase and, with exclusions, of the usable pixels
+ * (the valid pairs each shift is normalised by). */
+static int s2_pairs(const cgan_micrograph *m, const uint8_t *mask, int R, int64_t *pairs) {
+    if ((int64_t)(m->w + R) * (m->h + R) <= S2_FFT_MAX_PIXELS)
+        return cgan__s2_pairs_fft(mask, m->w, m->h, R, pairs);
+    return cgan__s2_pairs_direct(mask, m->w, m->h, R, pairs);
+}
+
+static int measure_s2(cgan_micrograph *m, const uint8_t *excl, const cgan_analysis_opts *o) {
     int R = CGAN__OPT_I(o, CGAN_ANALYSIS_S2_RADIUS);
     if (R > m->w - 1) R = m->w - 1;
     if (R > m->h - 1) R = m->h - 1;
     m->s2_r = R;
-    int64_t *pairs = malloc(sizeof(int64_t) * (size_t)(2 * R + 1) * (size_t)(2 * R + 1));
+    size_t side2 = (size_t)(2 * R + 1) * (size_t)(2 * R + 1);
+    int64_t *pairs = malloc(sizeof(int64_t) * side2 * (excl ? 2 : 1));
+    uint8_t *usable = excl ? malloc((size_t)m->w * (size_t)m->h) : NULL;
     m->s2 = malloc(sizeof(double) * (size_t)(R + 1));
-    if (!pairs || !m->s2) {
-        free(pairs);
-        return cgan__error(CGAN_ENOMEM, "cgan_micrograph_analyze: out of memory");
+    int rc = CGAN_OK;
+    if (!pairs || !m->s2 || (excl && !usable))
+        rc = cgan__error(CGAN_ENOMEM, "cgan_micrograph_analyze: out of memory");
+    if (rc == CGAN_OK) rc = s2_pairs(m, m->mask, R, pairs);
+    if (rc == CGAN_OK && excl) {
+        for (int64_t i = 0; i < (int64_t)m->w * m->h; i++) usable[i] = !excl[i];
+        rc = s2_pairs(m, usable, R, pairs + side2);
     }
-    if ((int64_t)(m->w + R) * (m->h + R) <= S2_FFT_MAX_PIXELS)
-        rc = cgan__s2_pairs_fft(m->mask, m->w, m->h, R, pairs);
-    else
-        rc = cgan__s2_pairs_direct(m->mask, m->w, m->h, R, pairs);
-    if (rc == CGAN_OK) cgan__s2_radial(pairs, m->w, m->h, R, m->s2);
+    if (rc == CGAN_OK) cgan__s2_radial(pairs, excl ? pairs + side2 : NULL, m->w, m->h, R, m->s2);
     free(pairs);
+    free(usable);
+    return rc;
+}
+
+static int measure(cgan_micrograph *m, const float *px, int bits, const uint8_t *excl,
+                   const cgan_analysis_opts *o) {
+    double lo, hi;
+    int rc = segment(m, px, bits, excl, o, &lo, &hi);
+    if (rc == CGAN_OK) rc = cgan__particles(m->mask, excl, m->w, m->h, o, &m->cols, &m->n);
+    for (int a = 0; a < 2 && rc == CGAN_OK; a++)
+        rc = cgan__chords(m->mask, excl, m->w, m->h, a, &m->chords[a], &m->nchord[a]);
+    if (rc == CGAN_OK) rc = measure_s2(m, excl, o);
     if (rc != CGAN_OK) return rc;
     calibrate(m);
-    compute_features(m, o, lo, hi);
+    compute_features(m, excl, o, lo, hi);
+    return CGAN_OK;
+}
+
+/* Excluded pixels (mask != 0) as bytes, NULL without a mask; checks the
+ * mask's size against the image and that some pixel is left. */
+static int exclusion(const cgan_tensor *mask, int w, int h, uint8_t **excl, int64_t *usable) {
+    *excl = NULL;
+    *usable = (int64_t)w * h;
+    if (mask == NULL) return CGAN_OK;
+    int64_t mh, mw;
+    if (cgan__image_hw(mask, &mh, &mw) != 0 || mw != w || mh != h) {
+        char buf[64];
+        return cgan__error(CGAN_ESHAPE, "cgan_micrograph_analyze_masked: mask is %s, the image "
+                           "%dx%d (W x H)", cgan__shape_str(mask, buf, sizeof buf), w, h);
+    }
+    if (!(*excl = malloc((size_t)w * (size_t)h)))
+        return cgan__error(CGAN_ENOMEM, "cgan_micrograph_analyze_masked: out of memory");
+    for (int64_t i = 0; i < (int64_t)w * h; i++) *usable -= ((*excl)[i] = mask->data[i] != 0.0f);
+    if (*usable == 0) {
+        free(*excl);
+        *excl = NULL;
+        return cgan__error(CGAN_EINVAL, "cgan_micrograph_analyze_masked: the mask excludes every pixel");
+    }
     return CGAN_OK;
 }
 
 int cgan_micrograph_analyze(cgan_micrograph **out, const cgan_tensor *img, int bits,
                             const cgan_analysis_opts *opts) {
+    return cgan_micrograph_analyze_masked(out, img, bits, NULL, opts);
+}
+
+int cgan_micrograph_analyze_masked(cgan_micrograph **out, const cgan_tensor *img, int bits,
+                                   const cgan_tensor *mask, const cgan_analysis_opts *opts) {
     CGAN__CHECK_NOT_NULL(out, "out");
     *out = NULL;
     CGAN__CHECK_NOT_NULL(img, "img");
     CGAN__CHECK_NOT_NULL(opts, "opts");
     if (bits != 0 && bits != 8 && bits != 16)
         return cgan__error(CGAN_EINVAL, "%s: bits = %d, expected 0, 8 or 16", __func__, bits);
-    int nd = img->ndim;
-    for (int d = 0; d + 2 < nd; d++)
-        if (img->shape[d] != 1) {
-            char buf[64];
-            return cgan__error(CGAN_ESHAPE, "%s: img is %s, expected [H,W], [1,H,W] or [1,1,H,W]",
-                               __func__, cgan__shape_str(img, buf, sizeof buf));
-        }
-    if (nd < 2 || img->shape[nd - 1] < 2 || img->shape[nd - 2] < 2 || img->shape[nd - 1] > 65535 ||
-        img->shape[nd - 2] > 65535) {
-        char buf[64];
+    int64_t h, w;
+    char buf[64];
+    if (cgan__image_hw(img, &h, &w) != 0)
+        return cgan__error(CGAN_ESHAPE, "%s: img is %s, expected [H,W], [1,H,W] or [1,1,H,W]",
+                           __func__, cgan__shape_str(img, buf, sizeof buf));
+    if (w < 2 || h < 2 || w > 65535 || h > 65535)
         return cgan__error(CGAN_ESHAPE, "%s: img is %s, expected H and W in 2..65535", __func__,
                            cgan__shape_str(img, buf, sizeof buf));
-    }
     cgan_micrograph *m = calloc(1, sizeof *m);
     if (m == NULL) return cgan__error(CGAN_ENOMEM, "%s: out of memory", __func__);
-    m->w = (int)img->shape[nd - 1];
-    m->h = (int)img->shape[nd - 2];
+    m->w = (int)w;
+    m->h = (int)h;
     m->um = opts->v[CGAN_ANALYSIS_UM_PER_PX] > 0 ? opts->v[CGAN_ANALYSIS_UM_PER_PX] : 1.0;
     m->mask = malloc((size_t)m->w * (size_t)m->h);
-    int rc = m->mask ? measure(m, img->data, bits, opts)
+    uint8_t *excl = NULL;
+    int rc = m->mask ? exclusion(mask, m->w, m->h, &excl, &m->usable)
                      : cgan__error(CGAN_ENOMEM, "%s: out of memory", __func__);
+    if (rc == CGAN_OK) rc = measure(m, img->data, bits, excl, opts);
+    free(excl);
     if (rc != CGAN_OK) {
         cgan_micrograph_destroy(m);
         return rc;

@@ -10,6 +10,9 @@
 
 typedef struct work {
     const uint8_t *mask;
+    const uint8_t *excl; /* excluded pixels, or NULL */
+    int excl_lt, excl_rb; /* the current particle has an excluded pixel left of / above
+                           * one of its pixels, or right of / below one */
     int w, h;
     uint8_t *done;    /* pixel already belongs to an analysed particle */
     int32_t *pix;     /* pixels of the current particle */
@@ -44,6 +47,10 @@ static int64_t component(work *k, int x0, int y0, int *bx0, int *by0, int *bx1, 
                 int xx = x + dx, yy = y + dy;
                 if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
                 int32_t q = yy * w + xx;
+                if (k->excl && k->excl[q] && (dx == 0 || dy == 0)) { /* a 4-neighbour */
+                    if (dx < 0 || dy < 0) k->excl_lt = 1;
+                    else k->excl_rb = 1;
+                }
                 if (k->mask[q] && !k->done[q]) {
                     k->done[q] = 1;
                     k->stack[ns++] = q;
@@ -112,6 +119,7 @@ static int add_row(work *k, const double *row) {
  * passed the filters and its row was added. */
 static int particle(work *k, const cgan_analysis_opts *o, int x0, int y0) {
     int bx0, by0, bx1, by1;
+    k->excl_lt = k->excl_rb = 0;
     int64_t npix = component(k, x0, y0, &bx0, &by0, &bx1, &by1);
     int bw = bx1 - bx0 + 1, bh = by1 - by0 + 1;
     int thin = bw == 1 || bh == 1; /* ImageJ measures the bounding rectangle */
@@ -127,7 +135,9 @@ static int particle(work *k, const cgan_analysis_opts *o, int x0, int y0) {
         if (holes) npix += fill_holes(k, pw, ph, bx0, by0);
     }
     int edges = CGAN__OPT_I(o, CGAN_ANALYSIS_EDGES);
-    int touches_lt = bx0 == 0 || by0 == 0, touches_rb = bx1 == k->w - 1 || by1 == k->h - 1;
+    /* an excluded region (crack, label) cuts particles as the border does */
+    int touches_lt = bx0 == 0 || by0 == 0 || k->excl_lt;
+    int touches_rb = bx1 == k->w - 1 || by1 == k->h - 1 || k->excl_rb;
     if (edges == CGAN_EDGES_EXCLUDE && (touches_lt || touches_rb)) return CGAN_OK;
     if (edges == CGAN_EDGES_GUNDERSEN && touches_lt) return CGAN_OK;
     double maxs = o->v[CGAN_ANALYSIS_MAX_SIZE];
@@ -164,12 +174,13 @@ static int particle(work *k, const cgan_analysis_opts *o, int x0, int y0) {
     return CGAN_OK;
 }
 
-int cgan__particles(const uint8_t *mask, int w, int h, const cgan_analysis_opts *o,
-                    double **cols, int64_t *n) {
+int cgan__particles(const uint8_t *mask, const uint8_t *excl, int w, int h,
+                    const cgan_analysis_opts *o, double **cols, int64_t *n) {
     int64_t np = (int64_t)w * h;
     work k;
     memset(&k, 0, sizeof k);
     k.mask = mask;
+    k.excl = excl;
     k.w = w;
     k.h = h;
     k.done = calloc((size_t)np, 1);

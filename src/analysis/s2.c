@@ -79,7 +79,8 @@ int cgan__s2_pairs_fft(const uint8_t *mask, int w, int h, int R, int64_t *pairs)
     return CGAN_OK;
 }
 
-void cgan__s2_radial(const int64_t *pairs, int w, int h, int R, double *radial) {
+void cgan__s2_radial(const int64_t *pairs, const int64_t *valid, int w, int h, int R,
+                     double *radial) {
     int side = 2 * R + 1;
     double *sum = radial;
     int cnt[1025] = {0}; /* R <= 1024 (CGAN_ANALYSIS_S2_RADIUS) */
@@ -88,9 +89,11 @@ void cgan__s2_radial(const int64_t *pairs, int w, int h, int R, double *radial) 
         for (int rx = -R; rx <= R; rx++) {
             long k = lround(sqrt((double)rx * rx + (double)ry * ry));
             if (k > R) continue;
-            double valid = (double)(h - abs(ry)) * (double)(w - abs(rx));
-            sum[k] += (double)pairs[(ry + R) * side + (rx + R)] / valid;
+            double nv = valid ? (double)valid[(ry + R) * side + (rx + R)]
+                              : (double)(h - abs(ry)) * (double)(w - abs(rx));
+            if (nv <= 0) continue; /* only with an exclusion mask */
+            sum[k] += (double)pairs[(ry + R) * side + (rx + R)] / nv;
             cnt[k]++;
         }
-    for (int k = 0; k <= R; k++) sum[k] /= cnt[k]; /* every ring 0..R holds a vector */
+    for (int k = 0; k <= R; k++) sum[k] = cnt[k] ? sum[k] / cnt[k] : NAN;
 }

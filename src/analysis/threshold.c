@@ -46,8 +46,8 @@ int cgan_threshold_ij_default(const int64_t hist[256], int *level) {
     return CGAN_OK;
 }
 
-int cgan__phase_limits(const double *grey, int64_t n, const cgan_analysis_opts *o, double *lo,
-                       double *hi) {
+int cgan__phase_limits(const double *grey, int64_t n, const uint8_t *excl,
+                       const cgan_analysis_opts *o, double *lo, double *hi) {
     int phase = CGAN__OPT_I(o, CGAN_ANALYSIS_PHASE);
     if (phase == CGAN_PHASE_WINDOW) {
         *lo = o->v[CGAN_ANALYSIS_WINDOW_LO];
@@ -61,6 +61,7 @@ int cgan__phase_limits(const double *grey, int64_t n, const cgan_analysis_opts *
     if (level < 0) {
         int64_t hist[256] = {0};
         for (int64_t i = 0; i < n; i++) {
+            if (excl && excl[i]) continue;
             long v = lround(grey[i]);
             hist[v < 0 ? 0 : v > 255 ? 255 : v]++;
         }

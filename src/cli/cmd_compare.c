@@ -8,15 +8,20 @@
 #include "cgan.h"
 #include "commands.h"
 
-static const char *usage = "--real DIR --generated DIR --out REPORT_DIR [OPTIONS]";
+static const char *usage = "--real DIR_OR_MANIFEST --generated DIR_OR_MANIFEST --out REPORT_DIR [OPTIONS]";
 
 static void help(void) {
     printf("usage: cgan compare %s\n\n"
-           "Measure both image sets (layout DIR/<condition>/*.png, conditions matched by\n"
-           "name) and write means.csv, deviations.csv (MAPD), distances.csv (KS, W1),\n"
+           "Measure both image sets and write means.csv, deviations.csv (MAPD), distances.csv (KS, W1),\n"
            "histograms.csv, s2.csv, images.csv and the plots scatter_size.svg,\n"
            "scatter_density.svg, scatter_ar.svg, deviations.svg, dist_area.svg and\n"
            "dist_ar.svg into REPORT_DIR.\n\n"
+           "An image set is a directory DIR/<condition>/*.png (scale from --um-per-px) or a\n"
+           "manifest CSV as for cgan prepare (path, um_per_px, optional roi and mask: the\n"
+           "roi is measured, mask pixels are excluded).  Conditions are matched by name; a\n"
+           "manifest's condition temperature_C=900 strain_rate_per_s=0.1 matches the\n"
+           "directory temperature_C=900,strain_rate_per_s=0.1 ('/' and other unsafe\n"
+           "characters become '_').\n\n"
            "comparison:\n"
            "  --aggregation pooled|image  per-condition means particle-weighted (default)\n"
            "                              or as the mean of per-image values\n"
@@ -25,21 +30,23 @@ static void help(void) {
            usage, cli_analysis_help);
 }
 
-/* The image-list seam: a directory today; a manifest reader adds its rows
- * with cgan_imageset_add.  Returns the exit status (0 ok, 1 message printed). */
+/* A directory of condition folders or a manifest file.  Returns the exit
+ * status (0 ok, 1 message printed). */
 static int load_set(cgan_imageset *s, const char *where, double um, const char *which) {
     struct stat st;
-    if (stat(where, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "cgan compare: %s images: %s is not a directory (manifest files are not "
-                        "supported yet)\n", which, where);
+    char what[64];
+    if (stat(where, &st) != 0) {
+        fprintf(stderr, "cgan compare: %s images: %s does not exist\n", which, where);
         return 1;
     }
-    if (cgan_imageset_add_dir(s, where, um) != CGAN_OK) {
-        char what[64];
+    if (S_ISDIR(st.st_mode)) {
+        if (cgan_imageset_add_dir(s, where, um) == CGAN_OK) return 0;
         snprintf(what, sizeof what, "cannot list the %s images", which);
-        return cli_fail("compare", what);
+    } else {
+        if (cgan_imageset_add_manifest(s, where) == CGAN_OK) return 0;
+        snprintf(what, sizeof what, "cannot read the %s manifest", which);
     }
-    return 0;
+    return cli_fail("compare", what);
 }
 
 int cli_cmd_compare(int argc, char **argv) {

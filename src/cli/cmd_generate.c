@@ -43,15 +43,11 @@ static int mkdir_p(const char *path) {
     return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-/* A class name as a directory name: '/' and control characters become '_'. */
+/* A class's directory: its name made safe for a path, as `cgan compare`
+ * matches it (cgan_condition_dirname); class_K for unnamed classes. */
 static void dir_name(char *dst, size_t cap, const char *name, long long cls) {
-    if (name == NULL || name[0] == '\0') {
+    if (name == NULL || name[0] == '\0' || cgan_condition_dirname(name, dst, cap) != CGAN_OK)
         snprintf(dst, cap, "class_%lld", cls);
-        return;
-    }
-    snprintf(dst, cap, "%s", name);
-    for (char *p = dst; *p; p++)
-        if (*p == '/' || (unsigned char)*p < 32) *p = '_';
 }
 
 static int write_output(const char *out, const cgan_tensor *imgs) {

@@ -52,6 +52,9 @@ void *cgan__alloc(size_t bytes);
 void *cgan__calloc(size_t bytes);
 void  cgan__free(void *p);
 
+/* H and W of an image tensor ([H,W], [1,H,W] or [1,1,H,W]); -1 otherwise. */
+int cgan__image_hw(const cgan_tensor *img, int64_t *h, int64_t *w);
+
 /* Atomic file output: write to "path.tmp.XXXXXX", then rename over path.
  * cgan__atomic_commit closes, fsyncs and renames; cgan__atomic_abort
  * closes and removes the temporary file. */

@@ -180,3 +180,13 @@ int cgan_tensor_get_data(const cgan_tensor *t, float *dst, int64_t n) {
     memcpy(dst, t->data, (size_t)n * sizeof(float));
     return CGAN_OK;
 }
+
+/* One image as the data and analysis modules take it. */
+int cgan__image_hw(const cgan_tensor *img, int64_t *h, int64_t *w) {
+    if (!img) return -1;
+    if (img->ndim == 2) *h = img->shape[0], *w = img->shape[1];
+    else if (img->ndim == 3 && img->shape[0] == 1) *h = img->shape[1], *w = img->shape[2];
+    else if (img->ndim == 4 && img->shape[0] == 1 && img->shape[1] == 1) *h = img->shape[2], *w = img->shape[3];
+    else return -1;
+    return 0;
+}

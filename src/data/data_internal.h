@@ -24,9 +24,6 @@ int64_t *cgan__integral(const cgan_tensor *mask, int64_t h, int64_t w);
 int64_t cgan__integral_sum(const int64_t *ii, int64_t w, int64_t x0, int64_t y0, int64_t x1,
                            int64_t y1);
 
-/* H and W of an image tensor ([H,W], [1,H,W] or [1,1,H,W]); -1 otherwise. */
-int cgan__image_hw(const cgan_tensor *img, int64_t *h, int64_t *w);
-
 /* Sorted copy of the usable (mask == 0) values; *n receives their count. */
 float *cgan__usable_sorted(const cgan_tensor *img, const cgan_tensor *mask, int64_t *n);
 

@@ -13,8 +13,8 @@ struct cgan_dataset {
     int k, continuous;
     double um_per_px;
     int64_t *labels;
-    float *conditions, *smin, *smax;
-    int64_t *slog;
+    float *conditions;
+    cgan_cond_scaler *scaler; /* scale_min/max/log10; NULL when k == 0 */
     int64_t *xform;     /* patch_transform, NULL if absent */
     char **class_names, **columns;
 };
@@ -25,7 +25,7 @@ void cgan_dataset_destroy(cgan_dataset *d) {
     for (int64_t i = 0; d->class_names && i < d->nc; i++) free(d->class_names[i]);
     for (int i = 0; d->columns && i < d->k; i++) free(d->columns[i]);
     free(d->class_names), free(d->columns), free(d->labels), free(d->conditions);
-    free(d->smin), free(d->smax), free(d->slog), free(d->xform);
+    cgan_cond_scaler_destroy(d->scaler), free(d->xform);
     free(d);
 }
 
@@ -53,6 +53,23 @@ static int read_strings(cgan_npz_reader *r, const char *path, const char *name, 
     return CGAN_OK;
 }
 
+/* scale_min, scale_max, scale_log10 into a condition scaler. */
+static int load_scaling(cgan_dataset *d, cgan_npz_reader *r, const char *path) {
+    if (d->k == 0) return CGAN_OK;
+    float *smin = malloc(sizeof(float) * (size_t)d->k), *smax = malloc(sizeof(float) * (size_t)d->k);
+    int64_t *slog = malloc(sizeof(int64_t) * (size_t)d->k);
+    int rc = smin && smax && slog ? CGAN_OK : cgan__error(CGAN_ENOMEM, "cgan_dataset_load: out of memory");
+    if (rc == CGAN_OK) rc = cgan_npz_read_float(r, "scale_min", smin, d->k);
+    if (rc == CGAN_OK) rc = cgan_npz_read_float(r, "scale_max", smax, d->k);
+    if (rc == CGAN_OK) rc = cgan_npz_read_int64(r, "scale_log10", slog, d->k);
+    if (rc == CGAN_OK) rc = cgan_cond_scaler_create(&d->scaler, d->k);
+    for (int c = 0; rc == CGAN_OK && c < d->k; c++)
+        if (cgan_cond_scaler_set_column(d->scaler, c, smin[c], smax[c], slog[c] != 0) != CGAN_OK)
+            rc = bad(path, "scale_min", "and scale_max are not finite with min <= max");
+    free(smin), free(smax), free(slog);
+    return rc;
+}
+
 static int load(cgan_dataset *d, cgan_npz_reader *r, const char *path) {
     int dtype, ndim, rc;
     int64_t shape[CGAN_NPY_MAX_DIMS], v;
@@ -78,10 +95,7 @@ static int load(cgan_dataset *d, cgan_npz_reader *r, const char *path) {
     d->k = (int)shape[0];
     d->labels = malloc(sizeof(int64_t) * (size_t)d->n);
     d->conditions = malloc(sizeof(float) * (size_t)(d->n * d->k + 1));
-    d->smin = malloc(sizeof(float) * (size_t)(d->k + 1));
-    d->smax = malloc(sizeof(float) * (size_t)(d->k + 1));
-    d->slog = malloc(sizeof(int64_t) * (size_t)(d->k + 1));
-    if (!d->labels || !d->conditions || !d->smin || !d->smax || !d->slog)
+    if (!d->labels || !d->conditions)
         return cgan__error(CGAN_ENOMEM, "cgan_dataset_load: out of memory");
     if ((rc = cgan_npz_read_int64(r, "class", d->labels, d->n)) != CGAN_OK) return rc;
     for (int64_t i = 0; i < d->n; i++)
@@ -89,9 +103,7 @@ static int load(cgan_dataset *d, cgan_npz_reader *r, const char *path) {
     if ((rc = cgan_npz_member_info(r, "conditions", &dtype, &ndim, shape, NULL, NULL)) != CGAN_OK) return rc;
     if (ndim != 2 || shape[0] != d->n || shape[1] != d->k) return bad(path, "conditions", "is not [N, k]");
     if ((rc = cgan_npz_read_float(r, "conditions", d->conditions, d->n * d->k)) != CGAN_OK) return rc;
-    if ((rc = cgan_npz_read_float(r, "scale_min", d->smin, d->k)) != CGAN_OK) return rc;
-    if ((rc = cgan_npz_read_float(r, "scale_max", d->smax, d->k)) != CGAN_OK) return rc;
-    if ((rc = cgan_npz_read_int64(r, "scale_log10", d->slog, d->k)) != CGAN_OK) return rc;
+    if ((rc = load_scaling(d, r, path)) != CGAN_OK) return rc;
     if ((rc = read_strings(r, path, "class_names", d->nc, &d->class_names)) != CGAN_OK) return rc;
     if ((rc = read_strings(r, path, "columns", d->k, &d->columns)) != CGAN_OK) return rc;
     if ((rc = cgan_npz_read_string(r, "mode", 0, buf, sizeof buf, NULL)) != CGAN_OK) return rc;
@@ -145,11 +157,9 @@ const char *cgan_dataset_column_name(const cgan_dataset *d, int c) {
 }
 int cgan_dataset_scaling(const cgan_dataset *d, int col, double *min, double *max, int *log10_first) {
     if (!d || col < 0 || col >= d->k) return cgan__error(CGAN_EINVAL, "cgan_dataset_scaling: no column %d", col);
-    if (min) *min = d->smin[col];
-    if (max) *max = d->smax[col];
-    if (log10_first) *log10_first = (int)d->slog[col];
-    return CGAN_OK;
+    return cgan_cond_scaler_get_column(d->scaler, col, min, max, log10_first);
 }
+const cgan_cond_scaler *cgan_dataset_scaler(const cgan_dataset *d) { return d ? d->scaler : NULL; }
 const cgan_tensor *cgan_dataset_patches(const cgan_dataset *d) { return d ? d->patches : NULL; }
 const int64_t *cgan__dataset_transforms(const cgan_dataset *d) { return d ? d->xform : NULL; }
 const int64_t *cgan_dataset_labels(const cgan_dataset *d) { return d ? d->labels : NULL; }

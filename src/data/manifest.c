@@ -24,8 +24,8 @@ struct cgan_manifest {
     char *file;
     int k;               /* condition columns */
     char **columns;
-    int *log10_first;
-    double *lo, *hi;     /* after log10 */
+    cgan_cond_scaler *scaler; /* the loss module's scaling; NULL when k == 0 */
+    float *scaled;       /* [n * k] every row scaled, refreshed on each fit */
     int64_t n;
     mrow *rows;
     int64_t n_classes;
@@ -54,9 +54,8 @@ void cgan_manifest_destroy(cgan_manifest *m) {
     for (int64_t c = 0; c < m->n_classes; c++) free(m->class_names[c]);
     free(m->class_names);
     free(m->columns);
-    free(m->log10_first);
-    free(m->lo);
-    free(m->hi);
+    cgan_cond_scaler_destroy(m->scaler);
+    free(m->scaled);
     free(m->rows);
     free(m->file);
     free(m);
@@ -210,17 +209,19 @@ static int make_classes(cgan_manifest *m) {
     return CGAN_OK;
 }
 
-static void compute_scaling(cgan_manifest *m) {
-    for (int c = 0; c < m->k; c++) {
-        m->lo[c] = INFINITY;
-        m->hi[c] = -INFINITY;
-        for (int64_t i = 0; i < m->n; i++) {
-            double v = m->rows[i].values[c];
-            if (m->log10_first[c]) v = log10(v);
-            if (v < m->lo[c]) m->lo[c] = v;
-            if (v > m->hi[c]) m->hi[c] = v;
-        }
-    }
+/* Fit the scaler on every row and keep the scaled rows (the values were
+ * validated at load and by set_log_column, so a failure is only ENOMEM). */
+static int compute_scaling(cgan_manifest *m) {
+    if (m->k == 0) return CGAN_OK;
+    double *raw = malloc(sizeof(double) * (size_t)(m->n * m->k));
+    if (!raw) return cgan__error(CGAN_ENOMEM, "manifest: out of memory");
+    for (int64_t i = 0; i < m->n; i++)
+        memcpy(raw + i * m->k, m->rows[i].values, sizeof(double) * (size_t)m->k);
+    int rc = cgan_cond_scaler_fit(m->scaler, raw, m->n);
+    if (rc == CGAN_OK) rc = cgan_cond_scaler_apply(m->scaler, raw, m->n, raw);
+    for (int64_t i = 0; rc == CGAN_OK && i < m->n * m->k; i++) m->scaled[i] = (float)raw[i];
+    free(raw);
+    return rc;
 }
 
 static char *slurp(const char *path, int *err) {
@@ -304,18 +305,17 @@ int cgan_manifest_load(cgan_manifest **out, const char *path) {
     free(h.cond);
     if (rc == CGAN_OK && !have_header) rc = cgan__error(CGAN_EFORMAT, "manifest %s is empty", path);
     if (rc == CGAN_OK && m->n == 0) rc = cgan__error(CGAN_EFORMAT, "manifest %s has no data rows", path);
-    if (rc == CGAN_OK) {
-        m->log10_first = calloc((size_t)m->k + 1, sizeof(int));
-        m->lo = calloc((size_t)m->k + 1, sizeof(double));
-        m->hi = calloc((size_t)m->k + 1, sizeof(double));
-        if (!m->log10_first || !m->lo || !m->hi) rc = cgan__error(CGAN_ENOMEM, "manifest: out of memory");
+    if (rc == CGAN_OK && m->k > 0) {
+        rc = cgan_cond_scaler_create(&m->scaler, m->k);
+        if (rc == CGAN_OK && !(m->scaled = malloc(sizeof(float) * (size_t)(m->n * m->k))))
+            rc = cgan__error(CGAN_ENOMEM, "manifest: out of memory");
     }
     if (rc == CGAN_OK) rc = make_classes(m);
+    if (rc == CGAN_OK) rc = compute_scaling(m);
     if (rc != CGAN_OK) {
         cgan_manifest_destroy(m);
         return rc;
     }
-    compute_scaling(m);
     *out = m;
     return CGAN_OK;
 }
@@ -329,9 +329,8 @@ int cgan_manifest_set_log_column(cgan_manifest *m, const char *column) {
             if (!(m->rows[i].values[c] > 0))
                 return row_error(m, m->rows[i].line, "condition '%s' is %g; log10 needs values > 0",
                                  column, m->rows[i].values[c]);
-        m->log10_first[c] = 1;
-        compute_scaling(m);
-        return CGAN_OK;
+        int rc = cgan_cond_scaler_set_log10(m->scaler, c, 1);
+        return rc == CGAN_OK ? compute_scaling(m) : rc;
     }
     return cgan__error(CGAN_EINVAL, "cgan_manifest_set_log_column: %s has no condition column '%s'",
                        m->file, column);
@@ -373,21 +372,15 @@ double cgan_manifest_value(const cgan_manifest *m, int64_t row, int col) {
 int cgan_manifest_scaled(const cgan_manifest *m, int64_t row, float *dst) {
     if (!ROW_OK(m, row) || (!dst && m->k))
         return cgan__error(CGAN_EINVAL, "cgan_manifest_scaled: bad row or dst");
-    for (int c = 0; c < m->k; c++) {
-        double v = m->rows[row].values[c];
-        if (m->log10_first[c]) v = log10(v);
-        dst[c] = m->hi[c] > m->lo[c] ? (float)(2.0 * (v - m->lo[c]) / (m->hi[c] - m->lo[c]) - 1.0) : 0.0f;
-    }
+    if (m->k) memcpy(dst, m->scaled + row * m->k, sizeof(float) * (size_t)m->k);
     return CGAN_OK;
 }
 int cgan_manifest_scaling(const cgan_manifest *m, int col, double *min, double *max, int *log10_first) {
     if (!m || col < 0 || col >= m->k)
         return cgan__error(CGAN_EINVAL, "cgan_manifest_scaling: no column %d", col);
-    if (min) *min = m->lo[col];
-    if (max) *max = m->hi[col];
-    if (log10_first) *log10_first = m->log10_first[col];
-    return CGAN_OK;
+    return cgan_cond_scaler_get_column(m->scaler, col, min, max, log10_first);
 }
+const cgan_cond_scaler *cgan_manifest_scaler(const cgan_manifest *m) { return m ? m->scaler : NULL; }
 int64_t cgan_manifest_class(const cgan_manifest *m, int64_t row) {
     return ROW_OK(m, row) ? m->rows[row].cls : -1;
 }

@@ -9,15 +9,6 @@
 
 #include <stb_image_resize.h>
 
-int cgan__image_hw(const cgan_tensor *img, int64_t *h, int64_t *w) {
-    if (!img) return -1;
-    if (img->ndim == 2) *h = img->shape[0], *w = img->shape[1];
-    else if (img->ndim == 3 && img->shape[0] == 1) *h = img->shape[1], *w = img->shape[2];
-    else if (img->ndim == 4 && img->shape[0] == 1 && img->shape[1] == 1) *h = img->shape[2], *w = img->shape[3];
-    else return -1;
-    return 0;
-}
-
 static int out_size(const char *fn, const cgan_tensor *img, double src, double dst, int64_t *h,
                     int64_t *w, int64_t *oh, int64_t *ow) {
     if (cgan__image_hw(img, h, w) != 0)
