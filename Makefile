@@ -55,7 +55,7 @@ DEB_ORACLE_PKGS := python3-numpy python3-scipy python3-torch python3-skimage pyt
                    default-jdk-headless
 
 .PHONY: all lib cli examples check test-unit test-examples test-exports test-install \
-        test-valgrind test-cli-analysis test-cli-prepare install uninstall clean deps deps-oracle \
+        test-valgrind test-cli-analysis test-cli-prepare test-cli-model install uninstall clean deps deps-oracle \
         oracles bench help
 
 all: lib cli examples
@@ -135,7 +135,7 @@ $(TEST_BIN): $(TEST_OBJ) $(STATIC)
 	$(CC) -o $@ $(TEST_OBJ) $(STATIC) $(LIBS) $(CHECK_LIBS)
 
 check: test-unit test-examples test-exports test-install test-valgrind test-cli-analysis \
-       test-cli-prepare
+       test-cli-prepare test-cli-model
 	@echo "make check: all test groups passed"
 
 test-unit: $(TEST_BIN)
@@ -157,6 +157,10 @@ test-exports: $(SHARED)
 # and as C++, against the shared and the static library.
 test-install: all
 	sh tests/install_test.sh "$(MAKE)" "$(CC)" "$(CXX)" "$(PKG_CONFIG)"
+
+# `cgan info` and `cgan generate` from the command line.
+test-cli-model: $(CLI)
+	sh tests/cli_model.sh $(CLI)
 
 # `cgan analyze` and `cgan compare` from the command line.
 test-cli-analysis: $(CLI)

@@ -11,11 +11,12 @@
 
 #include "cgan/core.h"
 #include "cgan/image.h"
-#include "cgan/loss.h"
-#include "cgan/analysis.h"
 #include "cgan/npz.h"
-#include "cgan/data.h"
-#include "cgan/synth.h"
 #include "cgan/nn.h"
+#include "cgan/loss.h"
+#include "cgan/data.h"
+#include "cgan/analysis.h"
+#include "cgan/gan.h"
+#include "cgan/synth.h"
 
 #endif /* CGAN_H */

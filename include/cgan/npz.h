@@ -94,6 +94,10 @@ CGAN_API int cgan_npz_add_tensor(cgan_npz_writer *w, const char *name, const cga
  * NULL). */
 CGAN_API int cgan_npz_add_float(cgan_npz_writer *w, const char *name, int ndim,
                                 const int64_t *shape, const float *data);
+/* float64 '<f8' of any shape, same rules (values that must round-trip
+ * exactly, e.g. learning rates and condition scaling). */
+CGAN_API int cgan_npz_add_double(cgan_npz_writer *w, const char *name, int ndim,
+                                 const int64_t *shape, const double *data);
 /* int64 '<i8' of any shape, same rules. */
 CGAN_API int cgan_npz_add_int64(cgan_npz_writer *w, const char *name, int ndim,
                                 const int64_t *shape, const int64_t *data);
@@ -148,6 +152,8 @@ CGAN_API int cgan_npz_read_tensor(cgan_npz_reader *r, const char *name, cgan_ten
 /* A numeric member converted to float into dst, which holds exactly n =
  * numel elements (CGAN_ESHAPE otherwise). */
 CGAN_API int cgan_npz_read_float(cgan_npz_reader *r, const char *name, float *dst, int64_t n);
+/* A numeric member converted to double into dst (exactly n = numel). */
+CGAN_API int cgan_npz_read_double(cgan_npz_reader *r, const char *name, double *dst, int64_t n);
 /* An integer or bool member into dst (exactly n = numel values).  Float
  * members are accepted when every value is a whole number that fits
  * (PyTorch's num_batches_tracked may come as either); otherwise

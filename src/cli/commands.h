@@ -11,6 +11,8 @@ typedef struct cgan_cli_command {
 } cgan_cli_command;
 
 int cli_cmd_version(int argc, char **argv);
+int cli_cmd_info(int argc, char **argv);
+int cli_cmd_generate(int argc, char **argv);
 int cli_cmd_analyze(int argc, char **argv);
 int cli_cmd_compare(int argc, char **argv);
 /* Shared measurement options of analyze/compare (analysis_opts.c). */

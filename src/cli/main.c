@@ -8,6 +8,8 @@
 
 static const cgan_cli_command commands[] = {
     {"version", "print the library version", cli_cmd_version},
+    {"info", "configuration and parameter counts of a checkpoint", cli_cmd_info},
+    {"generate", "images from a trained model for a condition", cli_cmd_generate},
     {"analyze", "measure grains in micrographs as ImageJ does", cli_cmd_analyze},
     {"compare", "compare real and generated micrographs per condition", cli_cmd_compare},
     {"prepare", "micrographs + manifest -> prepared data set (.npz)", cli_cmd_prepare},

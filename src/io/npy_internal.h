@@ -62,6 +62,7 @@ int cgan__npy_read_header(cgan__stream *s, cgan__npy_header *h);
 /* The data that follows the header, converted; n must equal h->numel
  * (checked by the caller).  Fortran order is turned into C order. */
 int cgan__npy_read_floats(cgan__stream *s, const cgan__npy_header *h, float *dst);
+int cgan__npy_read_doubles(cgan__stream *s, const cgan__npy_header *h, double *dst);
 int cgan__npy_read_int64s(cgan__stream *s, const cgan__npy_header *h, int64_t *dst);
 /* Raw payload bytes in C order (byte-swapped to little-endian for numeric
  * types); *out is malloc'd, free() it. */

@@ -103,6 +103,11 @@ static int conv_float(const cgan__npy_header *h, const unsigned char *p, void *d
     return CGAN_OK;
 }
 
+static int conv_double(const cgan__npy_header *h, const unsigned char *p, void *dst, int64_t i) {
+    ((double *)dst)[i] = elem_double(h, p);
+    return CGAN_OK;
+}
+
 /* Shared state for the error message of a non-integral float. */
 static _Thread_local const cgan__npy_where *conv_at;
 
@@ -148,6 +153,13 @@ int cgan__npy_read_floats(cgan__stream *s, const cgan__npy_header *h, float *dst
         return cgan__npy_fail(&s->at, CGAN_EFORMAT, "dtype '%s' is not numeric", h->descr);
     if (h->dtype == CGAN_NPY_FLOAT32 && !h->swap) return read_native(s, h, dst, sizeof(float));
     return read_converted(s, h, dst, sizeof(float), conv_float);
+}
+
+int cgan__npy_read_doubles(cgan__stream *s, const cgan__npy_header *h, double *dst) {
+    if (!is_numeric(h->dtype))
+        return cgan__npy_fail(&s->at, CGAN_EFORMAT, "dtype '%s' is not numeric", h->descr);
+    if (h->dtype == CGAN_NPY_FLOAT64 && !h->swap) return read_native(s, h, dst, sizeof(double));
+    return read_converted(s, h, dst, sizeof(double), conv_double);
 }
 
 int cgan__npy_read_int64s(cgan__stream *s, const cgan__npy_header *h, int64_t *dst) {

@@ -299,7 +299,7 @@ static int check_count(cgan_npz_reader *r, const char *fn, int64_t i, const cgan
 
 /* Shared by read_float / read_int64: member into a caller buffer of n. */
 static int read_into(cgan_npz_reader *r, const char *fn, const char *name, void *dst, int64_t n,
-                     int as_int) {
+                     int kind) {
     cgan__stream s;
     cgan__npy_header h;
     int64_t i;
@@ -307,7 +307,10 @@ static int read_into(cgan_npz_reader *r, const char *fn, const char *name, void 
     if (rc != CGAN_OK) return rc;
     rc = check_count(r, fn, i, &h, n);
     if (rc == CGAN_OK && n > 0 && !dst) rc = cgan__error(CGAN_EINVAL, "%s: dst is NULL", fn);
-    if (rc == CGAN_OK) rc = as_int ? cgan__npy_read_int64s(&s, &h, dst) : cgan__npy_read_floats(&s, &h, dst);
+    if (rc == CGAN_OK)
+        rc = kind == 1   ? cgan__npy_read_int64s(&s, &h, dst)
+             : kind == 2 ? cgan__npy_read_doubles(&s, &h, dst)
+                         : cgan__npy_read_floats(&s, &h, dst);
     cgan__stream_close(&s);
     return rc;
 }
@@ -318,6 +321,10 @@ int cgan_npz_read_float(cgan_npz_reader *r, const char *name, float *dst, int64_
 
 int cgan_npz_read_int64(cgan_npz_reader *r, const char *name, int64_t *dst, int64_t n) {
     return read_into(r, __func__, name, dst, n, 1);
+}
+
+int cgan_npz_read_double(cgan_npz_reader *r, const char *name, double *dst, int64_t n) {
+    return read_into(r, __func__, name, dst, n, 2);
 }
 
 int cgan_npz_read_tensor(cgan_npz_reader *r, const char *name, cgan_tensor **out) {

@@ -257,6 +257,15 @@ int cgan_npz_add_int64(cgan_npz_writer *w, const char *name, int ndim, const int
     return rc;
 }
 
+int cgan_npz_add_double(cgan_npz_writer *w, const char *name, int ndim, const int64_t *shape,
+                        const double *data) {
+    int64_t numel;
+    int rc = check_name(w, __func__, name);
+    if (rc == CGAN_OK) rc = check_shape(__func__, ndim, shape, data, &numel);
+    if (rc == CGAN_OK) rc = add_member(w, name, "<f8", ndim, shape, numel, 8, data, enc_copy8);
+    return rc;
+}
+
 int cgan_npz_add_tensor(cgan_npz_writer *w, const char *name, const cgan_tensor *t) {
     CGAN__CHECK_NOT_NULL(t, "t");
     return cgan_npz_add_float(w, name, t->ndim, t->shape, t->data);

@@ -1,0 +1,38 @@
+#include "graph_builder.h"
+
+int gb_add(graph_builder *b, int create_rc, cgan_layer *layer, const char *name, int in0, int in1) {
+    int inputs[2] = {in0, in1}, id = -1;
+    if (b->rc != CGAN_OK || create_rc != CGAN_OK) {
+        if (b->rc == CGAN_OK) b->rc = create_rc;
+        cgan_layer_destroy(layer);
+        return -1;
+    }
+    int rc = cgan_model_add_node(b->m, name, layer, inputs, in1 >= 0 ? 2 : 1, &id);
+    if (rc != CGAN_OK) {
+        cgan_layer_destroy(layer);
+        b->rc = rc;
+        return -1;
+    }
+    return id;
+}
+
+int gb_conv(graph_builder *b, const char *name, int in, int64_t cin, int64_t cout, int transposed) {
+    cgan_layer *l = NULL;
+    int rc = transposed ? cgan_layer_create_convt2d(&l, cin, cout, 4, 2, 1, 0)
+                        : cgan_layer_create_conv2d(&l, cin, cout, 4, 2, 1, 0);
+    return gb_add(b, rc, l, name, in, -1);
+}
+
+int gb_bn_lrelu(graph_builder *b, const char *name, int in, int64_t c, double slope) {
+    cgan_layer *l = NULL;
+    int rc = cgan_layer_create_batchnorm2d_lrelu(&l, c, 1e-5, 0.1, slope, 0);
+    return gb_add(b, rc, l, name, in, -1);
+}
+
+int gb_condition(graph_builder *b, const char *name, int in, const cgan_config *c, int64_t dim) {
+    cgan_layer *l = NULL;
+    int k = cgan__cfg_int(c, CGAN_CONFIG_COND_DIM);
+    int rc = k > 0 ? cgan_layer_create_linear(&l, k, dim, 0)
+                   : cgan_layer_create_embedding(&l, cgan__cfg_int(c, CGAN_CONFIG_NUM_CLASSES), dim, 0);
+    return gb_add(b, rc, l, name, in, -1);
+}

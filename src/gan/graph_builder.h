@@ -1,0 +1,23 @@
+/* A small helper for building models node by node: it remembers the first
+ * error so a builder reads as a plain list of layers. */
+#ifndef CGAN_GRAPH_BUILDER_H
+#define CGAN_GRAPH_BUILDER_H
+
+#include "gan_internal.h"
+
+typedef struct graph_builder {
+    cgan_model *m;
+    int rc; /* first failure, CGAN_OK while all went well */
+} graph_builder;
+
+/* Add `layer` (created by the caller with status create_rc) as node `name`
+ * on the given inputs; returns the node id (-1 after any failure). */
+int gb_add(graph_builder *b, int create_rc, cgan_layer *layer, const char *name, int in0, int in1);
+/* Conv or transposed conv k4 s2 p1 with bias (every sampling layer of the tables). */
+int gb_conv(graph_builder *b, const char *name, int in, int64_t cin, int64_t cout, int transposed);
+/* BatchNorm2d fused with LeakyReLU (PyTorch defaults eps 1e-5, momentum 0.1). */
+int gb_bn_lrelu(graph_builder *b, const char *name, int in, int64_t c, double slope);
+/* Discrete: Embedding(n, dim) of the labels; continuous: Linear(k, dim). */
+int gb_condition(graph_builder *b, const char *name, int in, const cgan_config *c, int64_t dim);
+
+#endif
