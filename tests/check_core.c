@@ -2,6 +2,7 @@
  * tensors, the random generator and PNG round trips. */
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "test_util.h"
@@ -188,6 +189,12 @@ START_TEST(png_round_trip_8_and_16_bit) {
         double q = pass ? 65535.0 : 255.0;
         snprintf(path, sizeof path, "%s/r%d.png", dir, want);
         CK_OK(cgan_image_write_png(path, img, 0.0f, 1.0f, want));
+        /* Written files get the usual mode (0666 less the umask), not 0600. */
+        struct stat st;
+        mode_t mask = umask(022);
+        umask(mask);
+        ck_assert_int_eq(stat(path, &st), 0);
+        ck_assert_int_eq(st.st_mode & 0777, 0666 & ~mask);
         CK_OK(cgan_image_read(path, &back, &bits));
         ck_assert_int_eq(bits, want);
         ck_assert_int_eq(cgan_tensor_dim(back, 2), 5);

@@ -218,6 +218,27 @@ START_TEST(prepare_end_to_end) {
     CK_OK(cgan_image_read(sheet, &sh, NULL));
     ck_assert_int_eq(cgan_tensor_dim(sh, 2), 8 + 3 * 36 - 4 + 8); /* 3 rows of 32 px, gaps 4 */
     cgan_tensor_destroy(sh);
+    /* export: 3 untransformed patches per condition, named as compare matches */
+    char exp_dir[600], first[1200], cond[256];
+    int64_t written = 0;
+    snprintf(exp_dir, sizeof exp_dir, "%s/export", dir);
+    CK_OK(cgan_dataset_export_png(d, exp_dir, 3, 5, &written));
+    ck_assert_int_eq(written, 9);
+    CK_OK(cgan_condition_dirname(cgan_dataset_class_name(d, 2), cond, sizeof cond));
+    snprintf(first, sizeof first, "%s/%s/patch_0002.png", exp_dir, cond);
+    CK_OK(cgan_image_read(first, &sh, NULL));
+    int found = 0; /* the file is one of the class's patches, to 8-bit precision */
+    for (int64_t i = 0; i < 100 && !found; i++) {
+        if (cgan_dataset_labels(d)[i] != 2) continue;
+        int same = 1;
+        for (int64_t j = 0; j < 32 * 32 && same; j++)
+            same = fabs((p[i * 1024 + j] + 1.0) / 2.0 - cgan_tensor_data(sh)[j]) <= 0.5 / 255 + 1e-6;
+        found = same;
+    }
+    ck_assert_msg(found, "exported patch matches no patch of its class");
+    cgan_tensor_destroy(sh);
+    CK_FAILS(cgan_dataset_export_png(d, "/nonexistent-dir/x", 3, 5, NULL), CGAN_EIO);
+    CK_FAILS(cgan_dataset_export_png(d, exp_dir, 0, 5, NULL), CGAN_EINVAL);
     cgan_tensor_destroy(img);
     cgan_tensor_destroy(lab);
     cgan_sampler_destroy(s);

@@ -252,6 +252,14 @@ CGAN_API const float       *cgan_dataset_conditions(const cgan_dataset *d);
 CGAN_API int cgan_dataset_gather(const cgan_dataset *d, const int64_t *idx, int64_t n,
                                  cgan_tensor *images, cgan_tensor *labels, cgan_tensor *conditions);
 
+/* Write up to per_class untransformed patches of every condition, chosen by
+ * a seeded shuffle, as 8-bit PNGs DIR/<cgan_condition_dirname(class
+ * name)>/patch_NNNN.png (values [-1, 1] -> 0..255): held-out real patches
+ * for `cgan compare`, at the generated images' size and scale.  *written
+ * (may be NULL) receives the number of files.  Errors: CGAN_EIO, CGAN_EINVAL. */
+CGAN_API int cgan_dataset_export_png(const cgan_dataset *d, const char *dir, int64_t per_class,
+                                     uint64_t seed, int64_t *written);
+
 /* ============================================================ sample sheet */
 /* A PNG grid like the paper's Fig. 2: rows labelled on the left, cols
  * images per row.  images is [rows*cols, 1, S, S] in [-1, 1] in row-major

@@ -11,6 +11,7 @@ typedef struct cgan_cli_command {
 } cgan_cli_command;
 
 int cli_cmd_version(int argc, char **argv);
+int cli_cmd_export(int argc, char **argv);
 int cli_cmd_info(int argc, char **argv);
 int cli_cmd_generate(int argc, char **argv);
 int cli_cmd_analyze(int argc, char **argv);

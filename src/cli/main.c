@@ -13,6 +13,7 @@ static const cgan_cli_command commands[] = {
     {"analyze", "measure grains in micrographs as ImageJ does", cli_cmd_analyze},
     {"compare", "compare real and generated micrographs per condition", cli_cmd_compare},
     {"prepare", "micrographs + manifest -> prepared data set (.npz)", cli_cmd_prepare},
+    {"export", "patches of a prepared data set as PNGs per condition", cli_cmd_export},
     {"sheet", "sample sheet PNG of a prepared data set", cli_cmd_sheet},
     {"synth", "write synthetic micrographs with ground truth (alloy, spinodal)", cli_cmd_synth},
 };

@@ -3,9 +3,26 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+/* Create "path.tmp.XXXXXX" exclusively with mode 0666 filtered by the
+ * umask (mkstemp would force 0600, and the renamed file keeps its mode). */
+static int open_temp(char *tmp, size_t cap, const char *path) {
+    static atomic_uint counter;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        unsigned long r = (unsigned long)getpid() * 2654435761u ^ (unsigned long)time(NULL) ^
+                          (unsigned long)atomic_fetch_add(&counter, 1) * 40503u;
+        snprintf(tmp, cap, "%s.tmp.%06lx", path, r & 0xffffffUL);
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST) return fd;
+    }
+    return -1;
+}
 
 int cgan__atomic_open(cgan__atomic_file *af, const char *path) {
     size_t n;
@@ -22,8 +39,7 @@ int cgan__atomic_open(cgan__atomic_file *af, const char *path) {
         return cgan__error(CGAN_ENOMEM, "out of memory");
     }
     memcpy(af->final_path, path, n + 1);
-    snprintf(af->tmp_path, n + 16, "%s.tmp.XXXXXX", path);
-    fd = mkstemp(af->tmp_path);
+    fd = open_temp(af->tmp_path, n + 16, path);
     if (fd < 0 || (af->fp = fdopen(fd, "wb")) == NULL) {
         int e = errno;
         if (fd >= 0) {
