@@ -66,7 +66,10 @@ typedef enum cgan_analysis_param {
     CGAN_ANALYSIS_SPECKLE_SIZE  = 11, /* particles below this many px count as speckle; default 4 */
     CGAN_ANALYSIS_AGGREGATION   = 12, /* cgan_aggregation; default POOLED */
     CGAN_ANALYSIS_BOOTSTRAP     = 13, /* repetitions for noise floor and CIs, default 200 (0 = off) */
-    CGAN_ANALYSIS_SEED          = 14  /* seed of the noise-floor / bootstrap generator, default 1 */
+    CGAN_ANALYSIS_SEED          = 14, /* seed of the noise-floor / bootstrap generator, default 1 */
+    CGAN_ANALYSIS_OPEN_RADIUS   = 15  /* binary opening of the phase with a (2r+1)^2 square before
+                                         particles are found, r in px (0 = none, default; max 64);
+                                         ImageJ Binary > Open with iterations = r, count = 1 */
 } cgan_analysis_param;
 
 /* New settings with the defaults above.  Free with cgan_analysis_opts_destroy. */
@@ -134,6 +137,21 @@ typedef enum cgan_feature {
 CGAN_API int  cgan_micrograph_analyze(cgan_micrograph **out, const cgan_tensor *img, int bits,
                                       const cgan_analysis_opts *opts);
 CGAN_API void cgan_micrograph_destroy(cgan_micrograph *m);
+/* As cgan_micrograph_analyze, with an exclusion mask (e.g. the crack mask
+ * of data preparation): exclude has img's H x W (any of the shapes above);
+ * pixels with exclude > 0.5 are not part of the measured field.  Particles
+ * with any pixel (holes included when filled) in the excluded region are
+ * dropped, as particles on the border are dropped by CGAN_EDGES_EXCLUDE.
+ * The field area used by DENSITY, AREA_FRACTION, PHASE_FRACTION and
+ * SPECIFIC_PERIMETER is the number of pixels not excluded; the
+ * segmentation-free features (PHASE_FRACTION, S2, chords, EULER, specific
+ * perimeter) and cgan_micrograph_mask see the phase with excluded pixels
+ * cleared.  exclude = NULL is cgan_micrograph_analyze.  Errors as there,
+ * plus CGAN_ESHAPE when exclude's H x W differ from img's and CGAN_EINVAL
+ * when every pixel is excluded. */
+CGAN_API int cgan_micrograph_analyze_masked(cgan_micrograph **out, const cgan_tensor *img,
+                                            int bits, const cgan_tensor *exclude,
+                                            const cgan_analysis_opts *opts);
 
 /* Number of particles counted (after the edge and size filters), in
  * ImageJ's order (raster order of each particle's first pixel). */

@@ -7,7 +7,7 @@
 
 #include "../core/internal.h"
 
-#define CGAN__N_PARAMS 15
+#define CGAN__N_PARAMS 16
 
 struct cgan_analysis_opts {
     double v[CGAN__N_PARAMS];
@@ -20,6 +20,7 @@ struct cgan_analysis_opts {
 struct cgan_micrograph {
     int w, h;
     double um;        /* length of one pixel in output units (1 when uncalibrated) */
+    int64_t field;    /* pixels not excluded: the measured field */
     uint8_t *mask;    /* w*h phase mask */
     int64_t n;        /* particles */
     double *cols;     /* n * CGAN_COL_COUNT_, row-major */
@@ -44,10 +45,15 @@ int cgan__gaussian_blur(double *g, int w, int h, double sigma);
 int cgan__phase_limits(const double *grey, int64_t n, const cgan_analysis_opts *o, double *lo,
                        double *hi);
 
+/* ---- morphology.c: binary opening with a (2r+1)^2 square, in place
+ * (pixels outside the image ignored); r <= 0 does nothing. */
+int cgan__binary_open(uint8_t *mask, int w, int h, int r);
+
 /* ---- particles.c: ImageJ's Analyze Particles on a binary mask.  Appends
- * rows of CGAN_COL_COUNT_ doubles (in px units) to *cols. */
-int cgan__particles(const uint8_t *mask, int w, int h, const cgan_analysis_opts *o,
-                    double **cols, int64_t *n);
+ * rows of CGAN_COL_COUNT_ doubles (in px units) to *cols.  Particles with a
+ * pixel where exclude is nonzero are dropped (exclude may be NULL). */
+int cgan__particles(const uint8_t *mask, const uint8_t *exclude, int w, int h,
+                    const cgan_analysis_opts *o, double **cols, int64_t *n);
 
 /* ---- ellipse.c: ImageJ EllipseFitter on a mask patch (bw x bh, top-left
  * at left, top) or, when patch is NULL, on the full rectangle. */

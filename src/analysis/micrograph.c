@@ -27,7 +27,7 @@ static void set_feat(cgan_micrograph *m, cgan_feature f, double num, double den)
 
 static void compute_features(cgan_micrograph *m, const cgan_analysis_opts *o, double lo,
                              double hi) {
-    double um = m->um, img_area = (double)m->w * m->h * um * um;
+    double um = m->um, img_area = (double)m->field * um * um;
     double s_area = 0, s_ar = 0, s_ecd = 0, speck = 0;
     double speckle_px = o->v[CGAN_ANALYSIS_SPECKLE_SIZE];
     for (int64_t i = 0; i < m->n; i++) {
@@ -44,7 +44,7 @@ static void compute_features(cgan_micrograph *m, const cgan_analysis_opts *o, do
     set_feat(m, CGAN_FEATURE_MEAN_AR, s_ar, n);
     set_feat(m, CGAN_FEATURE_AREA_FRACTION, s_area, img_area);
     set_feat(m, CGAN_FEATURE_PHASE_FRACTION, (double)cgan__phase_pixels(m->mask, m->w, m->h),
-             (double)m->w * m->h);
+             (double)m->field);
     /* Crofton: pi/4 x the 4-neighbour changes estimates the isotropic length */
     set_feat(m, CGAN_FEATURE_SPECIFIC_PERIMETER,
              M_PI / 4.0 * (double)cgan__interface_pairs(m->mask, m->w, m->h) * um, img_area);
@@ -94,10 +94,17 @@ static int segment(cgan_micrograph *m, const float *px, int bits, const cgan_ana
     return rc;
 }
 
-static int measure(cgan_micrograph *m, const float *px, int bits, const cgan_analysis_opts *o) {
+/* excl (w*h bytes, 1 = excluded) may be NULL. */
+static int measure(cgan_micrograph *m, const float *px, int bits, const uint8_t *excl,
+                   const cgan_analysis_opts *o) {
     double lo, hi;
+    int64_t np = (int64_t)m->w * m->h;
     int rc = segment(m, px, bits, o, &lo, &hi);
-    if (rc == CGAN_OK) rc = cgan__particles(m->mask, m->w, m->h, o, &m->cols, &m->n);
+    if (rc == CGAN_OK) rc = cgan__binary_open(m->mask, m->w, m->h, CGAN__OPT_I(o, CGAN_ANALYSIS_OPEN_RADIUS));
+    if (rc == CGAN_OK) rc = cgan__particles(m->mask, excl, m->w, m->h, o, &m->cols, &m->n);
+    /* the segmentation-free features see only the measured field */
+    for (int64_t i = 0; excl && i < np; i++)
+        if (excl[i]) m->mask[i] = 0;
     for (int a = 0; a < 2 && rc == CGAN_OK; a++)
         rc = cgan__chords(m->mask, m->w, m->h, a, &m->chords[a], &m->nchord[a]);
     if (rc != CGAN_OK) return rc;
@@ -123,35 +130,67 @@ static int measure(cgan_micrograph *m, const float *px, int bits, const cgan_ana
     return CGAN_OK;
 }
 
+/* H x W of an image tensor ([H,W], [1,H,W] or [1,1,H,W]); CGAN_ESHAPE otherwise. */
+static int image_dims(const cgan_tensor *t, const char *what, int *w, int *h) {
+    int nd = t->ndim;
+    char buf[64];
+    for (int d = 0; d + 2 < nd; d++)
+        if (t->shape[d] != 1)
+            return cgan__error(CGAN_ESHAPE,
+                               "cgan_micrograph_analyze: %s is %s, expected [H,W], [1,H,W] or "
+                               "[1,1,H,W]",
+                               what, cgan__shape_str(t, buf, sizeof buf));
+    if (nd < 2 || t->shape[nd - 1] < 2 || t->shape[nd - 2] < 2 || t->shape[nd - 1] > 65535 ||
+        t->shape[nd - 2] > 65535)
+        return cgan__error(CGAN_ESHAPE, "cgan_micrograph_analyze: %s is %s, expected H and W in 2..65535",
+                           what, cgan__shape_str(t, buf, sizeof buf));
+    *w = (int)t->shape[nd - 1];
+    *h = (int)t->shape[nd - 2];
+    return CGAN_OK;
+}
+
 int cgan_micrograph_analyze(cgan_micrograph **out, const cgan_tensor *img, int bits,
                             const cgan_analysis_opts *opts) {
+    return cgan_micrograph_analyze_masked(out, img, bits, NULL, opts);
+}
+
+int cgan_micrograph_analyze_masked(cgan_micrograph **out, const cgan_tensor *img, int bits,
+                                   const cgan_tensor *exclude, const cgan_analysis_opts *opts) {
     CGAN__CHECK_NOT_NULL(out, "out");
     *out = NULL;
     CGAN__CHECK_NOT_NULL(img, "img");
     CGAN__CHECK_NOT_NULL(opts, "opts");
     if (bits != 0 && bits != 8 && bits != 16)
         return cgan__error(CGAN_EINVAL, "%s: bits = %d, expected 0, 8 or 16", __func__, bits);
-    int nd = img->ndim;
-    for (int d = 0; d + 2 < nd; d++)
-        if (img->shape[d] != 1) {
-            char buf[64];
-            return cgan__error(CGAN_ESHAPE, "%s: img is %s, expected [H,W], [1,H,W] or [1,1,H,W]",
-                               __func__, cgan__shape_str(img, buf, sizeof buf));
+    int w, h, rc = image_dims(img, "img", &w, &h);
+    if (rc != CGAN_OK) return rc;
+    uint8_t *excl = NULL;
+    int64_t field = (int64_t)w * h;
+    if (exclude != NULL) {
+        int ew, eh;
+        rc = image_dims(exclude, "exclude", &ew, &eh);
+        if (rc != CGAN_OK) return rc;
+        if (ew != w || eh != h)
+            return cgan__error(CGAN_ESHAPE, "%s: exclude is %dx%d, img is %dx%d", __func__, ew, eh,
+                               w, h);
+        excl = malloc((size_t)w * (size_t)h);
+        if (excl == NULL) return cgan__error(CGAN_ENOMEM, "%s: out of memory", __func__);
+        for (int64_t i = 0; i < (int64_t)w * h; i++) field -= (excl[i] = exclude->data[i] > 0.5f);
+        if (field == 0) {
+            free(excl);
+            return cgan__error(CGAN_EINVAL, "%s: every pixel is excluded", __func__);
         }
-    if (nd < 2 || img->shape[nd - 1] < 2 || img->shape[nd - 2] < 2 || img->shape[nd - 1] > 65535 ||
-        img->shape[nd - 2] > 65535) {
-        char buf[64];
-        return cgan__error(CGAN_ESHAPE, "%s: img is %s, expected H and W in 2..65535", __func__,
-                           cgan__shape_str(img, buf, sizeof buf));
     }
     cgan_micrograph *m = calloc(1, sizeof *m);
     if (m == NULL) return cgan__error(CGAN_ENOMEM, "%s: out of memory", __func__);
-    m->w = (int)img->shape[nd - 1];
-    m->h = (int)img->shape[nd - 2];
+    m->w = w;
+    m->h = h;
+    m->field = field;
     m->um = opts->v[CGAN_ANALYSIS_UM_PER_PX] > 0 ? opts->v[CGAN_ANALYSIS_UM_PER_PX] : 1.0;
     m->mask = malloc((size_t)m->w * (size_t)m->h);
-    int rc = m->mask ? measure(m, img->data, bits, opts)
-                     : cgan__error(CGAN_ENOMEM, "%s: out of memory", __func__);
+    rc = m->mask ? measure(m, img->data, bits, excl, opts)
+                 : cgan__error(CGAN_ENOMEM, "%s: out of memory", __func__);
+    free(excl);
     if (rc != CGAN_OK) {
         cgan_micrograph_destroy(m);
         return rc;

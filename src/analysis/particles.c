@@ -10,6 +10,7 @@
 
 typedef struct work {
     const uint8_t *mask;
+    const uint8_t *exclude; /* nonzero: pixel outside the measured field (may be NULL) */
     int w, h;
     uint8_t *done;    /* pixel already belongs to an analysed particle */
     int32_t *pix;     /* pixels of the current particle */
@@ -108,8 +109,26 @@ static int add_row(work *k, const double *row) {
     return CGAN_OK;
 }
 
-/* Measure the particle whose first pixel is (x0, y0); *keep says whether it
- * passed the filters and its row was added. */
+/* 1 if a pixel of the particle (its pixels, or its padded patch with filled
+ * holes when patch is set) lies in the excluded region. */
+static int excluded(const work *k, int64_t npix, const uint8_t *patch, int pw, int ph, int left,
+                    int top) {
+    if (k->exclude == NULL) return 0;
+    if (patch == NULL) {
+        for (int64_t i = 0; i < npix; i++)
+            if (k->exclude[k->pix[i]]) return 1;
+        return 0;
+    }
+    for (int y = 1; y < ph - 1; y++)
+        for (int x = 1; x < pw - 1; x++)
+            if (patch[(int64_t)y * pw + x] == 1 &&
+                k->exclude[(int64_t)(top + y - 1) * k->w + (left + x - 1)])
+                return 1;
+    return 0;
+}
+
+/* Measure the particle whose first pixel is (x0, y0); its row is added if
+ * it passes the filters. */
 static int particle(work *k, const cgan_analysis_opts *o, int x0, int y0) {
     int bx0, by0, bx1, by1;
     int64_t npix = component(k, x0, y0, &bx0, &by0, &bx1, &by1);
@@ -133,6 +152,7 @@ static int particle(work *k, const cgan_analysis_opts *o, int x0, int y0) {
     double maxs = o->v[CGAN_ANALYSIS_MAX_SIZE];
     if ((double)npix < o->v[CGAN_ANALYSIS_MIN_SIZE] || (maxs > 0 && (double)npix > maxs))
         return CGAN_OK;
+    if (excluded(k, npix, thin ? NULL : k->patch, pw, ph, bx0, by0)) return CGAN_OK;
 
     cgan__ellipse e;
     if (thin) {
@@ -164,12 +184,13 @@ static int particle(work *k, const cgan_analysis_opts *o, int x0, int y0) {
     return CGAN_OK;
 }
 
-int cgan__particles(const uint8_t *mask, int w, int h, const cgan_analysis_opts *o,
-                    double **cols, int64_t *n) {
+int cgan__particles(const uint8_t *mask, const uint8_t *exclude, int w, int h,
+                    const cgan_analysis_opts *o, double **cols, int64_t *n) {
     int64_t np = (int64_t)w * h;
     work k;
     memset(&k, 0, sizeof k);
     k.mask = mask;
+    k.exclude = exclude;
     k.w = w;
     k.h = h;
     k.done = calloc((size_t)np, 1);
