@@ -42,6 +42,36 @@ START_TEST(micrograph_cycles) {
 }
 END_TEST
 
+/* Exclusion masks and the opening: a good run and the error paths. */
+START_TEST(masked_cycles) {
+    cgan_analysis_opts *o;
+    cgan_micrograph *m;
+    cgan_tensor *t = tiny_image(7), *ex, *small, *two;
+    CK_OK(cgan_analysis_opts_create(&o));
+    CK_OK(cgan_analysis_opts_set(o, CGAN_ANALYSIS_OPEN_RADIUS, 1));
+    CK_OK(cgan_analysis_opts_set(o, CGAN_ANALYSIS_S2_RADIUS, 4));
+    CK_FAILS(cgan_analysis_opts_set(o, CGAN_ANALYSIS_OPEN_RADIUS, 65), CGAN_EINVAL);
+    CK_OK(cgan_tensor_create4(&ex, 1, 1, 24, 20));
+    CK_OK(cgan_tensor_fill(ex, 0.0f));
+    cgan_tensor_data(ex)[5] = 1.0f;
+    CK_OK(cgan_micrograph_analyze_masked(&m, t, 8, ex, o));
+    cgan_micrograph_destroy(m);
+    CK_OK(cgan_tensor_create4(&small, 1, 1, 20, 24));
+    CK_FAILS(cgan_micrograph_analyze_masked(&m, t, 8, small, o), CGAN_ESHAPE);
+    ck_assert_ptr_null(m);
+    CK_OK(cgan_tensor_create4(&two, 2, 1, 24, 20));
+    CK_FAILS(cgan_micrograph_analyze_masked(&m, t, 8, two, o), CGAN_ESHAPE);
+    CK_OK(cgan_tensor_fill(ex, 1.0f));
+    CK_FAILS(cgan_micrograph_analyze_masked(&m, t, 8, ex, o), CGAN_EINVAL);
+    CK_FAILS(cgan_micrograph_analyze_masked(&m, NULL, 8, ex, o), CGAN_EINVAL);
+    cgan_tensor_destroy(two);
+    cgan_tensor_destroy(small);
+    cgan_tensor_destroy(ex);
+    cgan_tensor_destroy(t);
+    cgan_analysis_opts_destroy(o);
+}
+END_TEST
+
 START_TEST(comparison_cycle) {
     const char *tmp = test_tmpdir();
     char p[512];
@@ -84,6 +114,7 @@ Suite *cgan_test_lifecycle_analysis_suite(void) {
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, micrograph_cycles);
     tcase_add_test(tc, comparison_cycle);
+    tcase_add_test(tc, masked_cycles);
     suite_add_tcase(s, tc);
     return s;
 }

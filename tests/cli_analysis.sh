@@ -20,6 +20,16 @@ head -1 "$tmp/p.csv" | grep -qx 'Image,Area,X,Y,Perim.,Major,Minor,Angle,Circ.,A
 "$cgan" analyze --window 10:120 --smooth 1.5 --exclude-edges "$data/imagej/r002.pgm" > "$tmp/out.txt"
 grep -q r002 "$tmp/out.txt" || fail "window summary"
 
+# --mask: a mask over the lower half of the 128x128 image leaves fewer particles
+{ printf 'P5\n128 128\n255\n'; head -c 8192 /dev/zero; head -c 8192 /dev/zero | tr '\000' '\377'; } > "$tmp/half.pgm"
+"$cgan" analyze --summary "$tmp/all.csv" "$data/imagej/r000.pgm"
+"$cgan" analyze --open 1 --summary "$tmp/half.csv" --mask "$tmp/half.pgm" "$data/imagej/r000.pgm"
+n_all=$(sed -n 2p "$tmp/all.csv" | cut -d, -f4); n_half=$(sed -n 2p "$tmp/half.csv" | cut -d, -f4)
+[ "${n_half%.*}" -gt 0 ] && [ "${n_half%.*}" -lt "${n_all%.*}" ] || fail "--mask: $n_half of $n_all particles"
+set +e
+"$cgan" analyze "$data/imagej/r000.pgm" --mask "$tmp/half.pgm" > /dev/null 2>&1; rc=$?
+set -e
+[ $rc -eq 2 ] || fail "--mask without an image: rc $rc"
 set +e
 "$cgan" analyze /nonexistent.png 2> "$tmp/err.txt"; rc=$?
 set -e

@@ -66,7 +66,10 @@ typedef enum cgan_analysis_param {
     CGAN_ANALYSIS_SPECKLE_SIZE  = 11, /* particles below this many px count as speckle; default 4 */
     CGAN_ANALYSIS_AGGREGATION   = 12, /* cgan_aggregation; default POOLED */
     CGAN_ANALYSIS_BOOTSTRAP     = 13, /* repetitions for noise floor and CIs, default 200 (0 = off) */
-    CGAN_ANALYSIS_SEED          = 14  /* seed of the noise-floor / bootstrap generator, default 1 */
+    CGAN_ANALYSIS_SEED          = 14, /* seed of the noise-floor / bootstrap generator, default 1 */
+    CGAN_ANALYSIS_OPEN_RADIUS   = 15  /* binary opening of the phase with a (2r+1)^2 square before
+                                         particles are found, r in px (0 = none, default; max 64);
+                                         ImageJ Binary > Open with iterations = r, count = 1 */
 } cgan_analysis_param;
 
 /* New settings with the defaults above.  Free with cgan_analysis_opts_destroy. */

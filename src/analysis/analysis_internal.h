@@ -10,7 +10,7 @@
 
 #include "../core/internal.h"
 
-#define CGAN__N_PARAMS 15
+#define CGAN__N_PARAMS 16
 
 struct cgan_analysis_opts {
     double v[CGAN__N_PARAMS];
@@ -48,6 +48,10 @@ int cgan__gaussian_blur(double *g, int w, int h, double sigma);
  * the histogram of round(grey) over the pixels not excluded, when asked). */
 int cgan__phase_limits(const double *grey, int64_t n, const uint8_t *excl,
                        const cgan_analysis_opts *o, double *lo, double *hi);
+
+/* ---- morphology.c: binary opening with a (2r+1)^2 square, in place
+ * (pixels outside the image ignored); r <= 0 does nothing. */
+int cgan__binary_open(uint8_t *mask, int w, int h, int r);
 
 /* ---- particles.c: ImageJ's Analyze Particles on a binary mask.  Appends
  * rows of CGAN_COL_COUNT_ doubles (in px units) to *cols.  An excluded

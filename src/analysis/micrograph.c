@@ -132,6 +132,7 @@ static int measure(cgan_micrograph *m, const float *px, int bits, const uint8_t 
                    const cgan_analysis_opts *o) {
     double lo, hi;
     int rc = segment(m, px, bits, excl, o, &lo, &hi);
+    if (rc == CGAN_OK) rc = cgan__binary_open(m->mask, m->w, m->h, CGAN__OPT_I(o, CGAN_ANALYSIS_OPEN_RADIUS));
     if (rc == CGAN_OK) rc = cgan__particles(m->mask, excl, m->w, m->h, o, &m->cols, &m->n);
     for (int a = 0; a < 2 && rc == CGAN_OK; a++)
         rc = cgan__chords(m->mask, excl, m->w, m->h, a, &m->chords[a], &m->nchord[a]);

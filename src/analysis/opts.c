@@ -27,6 +27,7 @@ static const param_info params[CGAN__N_PARAMS] = {
     [CGAN_ANALYSIS_AGGREGATION] = {"CGAN_ANALYSIS_AGGREGATION", CGAN_AGG_POOLED, 0, 1, 1},
     [CGAN_ANALYSIS_BOOTSTRAP] = {"CGAN_ANALYSIS_BOOTSTRAP", 200, 0, 100000, 1},
     [CGAN_ANALYSIS_SEED] = {"CGAN_ANALYSIS_SEED", 1, 0, 9007199254740992.0, 1},
+    [CGAN_ANALYSIS_OPEN_RADIUS] = {"CGAN_ANALYSIS_OPEN_RADIUS", 0, 0, 64, 1},
 };
 
 int cgan_analysis_opts_create(cgan_analysis_opts **out) {

@@ -33,12 +33,12 @@ int cli_analysis_option(const char *cmd, cgan_analysis_opts *o, int argc, char *
     else if (!strcmp(a, "--bright")) rc = cgan_analysis_opts_set(o, CGAN_ANALYSIS_PHASE, CGAN_PHASE_BRIGHT), used = 1;
     else if (!strcmp(a, "--min-size") || !strcmp(a, "--max-size") || !strcmp(a, "--um-per-px") ||
              !strcmp(a, "--threshold") || !strcmp(a, "--smooth") || !strcmp(a, "--s2-radius") ||
-             !strcmp(a, "--speckle")) {
+             !strcmp(a, "--speckle") || !strcmp(a, "--open")) {
         static const struct { const char *name; cgan_analysis_param key; } map[] = {
             {"--min-size", CGAN_ANALYSIS_MIN_SIZE},     {"--max-size", CGAN_ANALYSIS_MAX_SIZE},
             {"--um-per-px", CGAN_ANALYSIS_UM_PER_PX},   {"--threshold", CGAN_ANALYSIS_THRESHOLD},
             {"--smooth", CGAN_ANALYSIS_SMOOTH_SIGMA},   {"--s2-radius", CGAN_ANALYSIS_S2_RADIUS},
-            {"--speckle", CGAN_ANALYSIS_SPECKLE_SIZE}};
+            {"--speckle", CGAN_ANALYSIS_SPECKLE_SIZE},  {"--open", CGAN_ANALYSIS_OPEN_RADIUS}};
         if (!number(val, &v)) {
             fprintf(stderr, "cgan %s: %s needs a number\n", cmd, a);
             return -1;
@@ -74,6 +74,7 @@ const char *const cli_analysis_help =
     "  --bright          measure the bright phase (v > T) instead of the dark (v <= T)\n"
     "  --window LO:HI    measure grey values LO <= v <= HI (intermediate phase)\n"
     "  --smooth SIGMA    Gaussian pre-smoothing in pixels before thresholding\n"
+    "  --open R          binary opening of the phase with a (2R+1)^2 square (ImageJ Open)\n"
     "  --exclude-edges   drop particles touching any border (ImageJ)\n"
     "  --gundersen       drop particles touching the left or top border (unbiased)\n"
     "  --include-holes   fill holes; particles inside holes are not counted (ImageJ)\n"

@@ -7,13 +7,16 @@
 #include "commands.h"
 
 static const char *usage =
-    "[OPTIONS] [--particles OUT.csv] [--summary OUT.csv] IMAGE...";
+    "[OPTIONS] [--particles OUT.csv] [--summary OUT.csv] [--mask MASK] IMAGE...";
 
 static void help(void) {
     printf("usage: cgan analyze %s\n\n"
            "Measure the grains of each image as ImageJ's Analyze Particles does and print\n"
            "a per-image summary (or write it with --summary).  --particles writes one row\n"
-           "per particle: Image,Area,X,Y,Perim.,Major,Minor,Angle,Circ.,AR.\n\n%s",
+           "per particle: Image,Area,X,Y,Perim.,Major,Minor,Angle,Circ.,AR.\n"
+           "--mask MASK applies to the IMAGE that follows it: nonzero mask pixels (e.g. a\n"
+           "crack mask of cgan synth alloy) are left out of the measured field, and\n"
+           "particles touching them are dropped.\n\n%s",
            usage, cli_analysis_help);
 }
 
@@ -32,8 +35,10 @@ int cli_cmd_analyze(int argc, char **argv) {
     int rc = 0, nimg = 0;
     if (cgan_analysis_opts_create(&o) != CGAN_OK) return cli_fail("analyze", "options");
     char **images = calloc((size_t)argc, sizeof(char *));
+    char **masks = calloc((size_t)argc, sizeof(char *)); /* masks[i]: of images[i], or NULL */
+    const char *pending = NULL;                           /* --mask waiting for its image */
     cgan_micrograph **ms = calloc((size_t)argc, sizeof *ms);
-    if (!images || !ms) {
+    if (!images || !masks || !ms) {
         rc = cli_fail("analyze", "out of memory");
         goto done;
     }
@@ -46,6 +51,8 @@ int cli_cmd_analyze(int argc, char **argv) {
             particles = argv[++i];
         } else if (!strcmp(argv[i], "--summary") && i + 1 < argc) {
             summary = argv[++i];
+        } else if (!strcmp(argv[i], "--mask") && i + 1 < argc) {
+            pending = argv[++i];
         } else if ((r = cli_analysis_option("analyze", o, argc, argv, &i)) != 0) {
             if (r < 0) {
                 rc = 2;
@@ -55,25 +62,35 @@ int cli_cmd_analyze(int argc, char **argv) {
             rc = cli_usage("analyze", usage, "unknown option");
             goto done;
         } else {
+            masks[nimg] = (char *)pending;
+            pending = NULL;
             images[nimg++] = argv[i];
         }
+    }
+    if (pending) {
+        rc = cli_usage("analyze", usage, "--mask must come before its image");
+        goto done;
     }
     if (nimg == 0) {
         rc = cli_usage("analyze", usage, "no images given");
         goto done;
     }
     for (int i = 0; i < nimg; i++) {
-        cgan_tensor *img = NULL;
-        int bits = 8;
+        cgan_tensor *img = NULL, *mask = NULL;
+        int bits = 8, mbits = 8;
         if (cgan_image_read(images[i], &img, &bits) != CGAN_OK ||
-            cgan_micrograph_analyze(&ms[i], img, bits, o) != CGAN_OK) {
+            (masks[i] && cgan_image_read(masks[i], &mask, &mbits) != CGAN_OK) ||
+            cgan_micrograph_analyze_masked(&ms[i], img, bits, mask, o) != CGAN_OK) {
             cgan_tensor_destroy(img);
-            char what[600];
-            snprintf(what, sizeof what, "cannot analyze %s", images[i]);
+            cgan_tensor_destroy(mask);
+            char what[1200];
+            snprintf(what, sizeof what, "cannot analyze %s%s%s", images[i],
+                     masks[i] ? " with mask " : "", masks[i] ? masks[i] : "");
             rc = cli_fail("analyze", what);
             goto done;
         }
         cgan_tensor_destroy(img);
+        cgan_tensor_destroy(mask);
         if (!particles && !summary) {
             if (i == 0)
                 printf("%-30s %7s %11s %11s %7s %8s\n", "image", "count", "mean_area", "density",
@@ -93,6 +110,7 @@ done:
     for (int i = 0; ms && i < nimg; i++) cgan_micrograph_destroy(ms[i]);
     free(ms);
     free(images);
+    free(masks);
     cgan_analysis_opts_destroy(o);
     return rc;
 }
