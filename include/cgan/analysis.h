@@ -334,6 +334,11 @@ CGAN_API int cgan_comparison_recognition(const cgan_comparison *c, cgan_set set,
 /* The condition image i of a set (in the set's order) was assigned to, or
  * -1 when i is out of range. */
 CGAN_API int cgan_comparison_assigned(const cgan_comparison *c, cgan_set set, int64_t i);
+/* The recognition feature vector of image i of a set (in the set's order),
+ * CGAN_RECOGNITION_N_FEATURES values, unstandardised.  Errors: CGAN_EINVAL
+ * (NULL, set or i out of range). */
+CGAN_API int cgan_comparison_recognition_vector(const cgan_comparison *c, cgan_set set, int64_t i,
+                                                double *v);
 
 #ifdef __cplusplus
 }

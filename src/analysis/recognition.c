@@ -210,9 +210,27 @@ int cgan_comparison_recognition(const cgan_comparison *c, cgan_set set, double *
     return CGAN_OK;
 }
 
-int cgan_comparison_assigned(const cgan_comparison *c, cgan_set set, int64_t i) {
+/* Index into c->img of image i of a set, -1 if there is none. */
+static int64_t find_image(const cgan_comparison *c, cgan_set set, int64_t i) {
     if (c == NULL || i < 0) return -1;
     for (int64_t j = 0; j < c->nimg; j++)
-        if (c->img[j].set == (int)set && i-- == 0) return c->assigned[j];
+        if (c->img[j].set == (int)set && i-- == 0) return j;
     return -1;
+}
+
+int cgan_comparison_assigned(const cgan_comparison *c, cgan_set set, int64_t i) {
+    int64_t j = find_image(c, set, i);
+    return j < 0 ? -1 : c->assigned[j];
+}
+
+int cgan_comparison_recognition_vector(const cgan_comparison *c, cgan_set set, int64_t i,
+                                       double *v) {
+    CGAN__CHECK_NOT_NULL(c, "c");
+    CGAN__CHECK_NOT_NULL(v, "v");
+    int64_t j = find_image(c, set, i);
+    if (j < 0)
+        return cgan__error(CGAN_EINVAL, "%s: set %d has no image %lld", __func__, (int)set,
+                           (long long)i);
+    vector(c, &c->img[j], v);
+    return CGAN_OK;
 }
