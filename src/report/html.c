@@ -20,6 +20,17 @@ void cgan__html_text(FILE *fp, const char *s) {
         }
 }
 
+/* A condition name that may break after its commas (long names of several
+ * condition columns have no spaces). */
+static void cond_text(FILE *fp, const char *s) {
+    char part[2];
+    for (; *s; s++) {
+        part[0] = *s, part[1] = '\0';
+        cgan__html_text(fp, part);
+        if (*s == ',') fputs("<wbr>", fp);
+    }
+}
+
 static void num(FILE *fp, double v, const char *fmt) {
     if (isfinite(v)) fprintf(fp, fmt, v);
     else fputs("&ndash;", fp);
@@ -29,8 +40,8 @@ static const char *const style =
     "body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;margin:24px auto;max-width:1400px;"
     "color:#222;padding:0 16px}h1{font-size:24px}h2{font-size:19px;border-bottom:1px solid #ccc;"
     "padding-bottom:4px;margin-top:32px}table{border-collapse:collapse;font-size:13px;margin:8px 0}"
-    "td,th{border:1px solid #ccc;padding:3px 7px;text-align:right}th{background:#f2f2f2}"
-    "td.l,th.l{text-align:left}.row{display:grid;grid-template-columns:repeat(3,1fr);gap:12px}"
+    "td,th{border:1px solid #ccc;padding:3px 5px;text-align:right;white-space:nowrap}th{background:#f2f2f2;white-space:normal}"
+    "td.l,th.l{text-align:left;white-space:normal;}.row{display:grid;grid-template-columns:repeat(3,1fr);gap:12px}"
     ".row img{width:100%;height:auto;border:1px solid #eee}"
     "img.wide{max-width:100%;height:auto;border:1px solid #eee}.note{color:#666;font-size:13px}"
     ".big{font-size:20px;font-weight:bold}";
@@ -112,7 +123,7 @@ static void deviation_table(FILE *fp, const cgan__report_in *in) {
     fputs("</tr>\n", fp);
     for (int k = 0; k < in->ncond; k++) {
         fputs("<tr><td class=\"l\">", fp);
-        cgan__html_text(fp, in->conds[k]);
+        cond_text(fp, in->conds[k]);
         int64_t r0 = mean_row(in, in->conds[k], feats[0]);
         fputs("</td><td>", fp);
         num(fp, mean_val(in, r0, "NReal"), "%.0f");
@@ -153,7 +164,7 @@ static void recognition(FILE *fp, const cgan__report_in *in) {
     for (int k = 0; k <= in->ncond; k++) {
         const char *c = k < in->ncond ? in->conds[k] : "all";
         fputs(k < in->ncond ? "<tr><td class=\"l\">" : "<tr><th class=\"l\">", fp);
-        cgan__html_text(fp, c);
+        cond_text(fp, c);
         fputs(k < in->ncond ? "</td><td>" : "</th><td>", fp);
         num(fp, lookup(&in->recog, "Set", "generated", "Condition", c, "Images"), "%.0f");
         fputs("</td><td>", fp);
