@@ -55,7 +55,7 @@ DEB_ORACLE_PKGS := python3-numpy python3-scipy python3-torch python3-skimage pyt
                    default-jdk-headless
 
 .PHONY: all lib cli examples check test-unit test-examples test-exports test-install \
-        test-valgrind test-cli-analysis test-cli-prepare test-cli-model install uninstall clean deps deps-oracle \
+        test-valgrind test-cli-analysis test-cli-prepare test-cli-model test-cli-report install uninstall clean deps deps-oracle \
         oracles bench help
 
 all: lib cli examples
@@ -135,7 +135,7 @@ $(TEST_BIN): $(TEST_OBJ) $(STATIC)
 	$(CC) -o $@ $(TEST_OBJ) $(STATIC) $(LIBS) $(CHECK_LIBS)
 
 check: test-unit test-examples test-exports test-install test-valgrind test-cli-analysis \
-       test-cli-prepare test-cli-model
+       test-cli-prepare test-cli-model test-cli-report
 	@echo "make check: all test groups passed"
 
 test-unit: $(TEST_BIN)
@@ -165,6 +165,10 @@ test-cli-model: $(CLI)
 # `cgan analyze` and `cgan compare` from the command line.
 test-cli-analysis: $(CLI)
 	sh tests/cli_analysis.sh $(CLI)
+
+# `cgan compare` + `cgan report` on synthetic images, a fabricated log and sheets.
+test-cli-report: $(CLI)
+	sh tests/cli_report.sh $(CLI)
 
 # `cgan prepare` used as a new user would, including bad manifests.
 test-cli-prepare: $(CLI)

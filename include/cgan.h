@@ -18,5 +18,6 @@
 #include "cgan/analysis.h"
 #include "cgan/gan.h"
 #include "cgan/synth.h"
+#include "cgan/report.h"
 
 #endif /* CGAN_H */

@@ -282,10 +282,66 @@ CGAN_API int cgan_comparison_mapd(const cgan_comparison *c, cgan_feature f, doub
 CGAN_API int cgan_comparison_distance(const cgan_comparison *c, int cond, cgan_sample s,
                                       cgan_distance d, double *value, double *floor);
 /* Write the report into dir (created if missing): means.csv,
- * deviations.csv, distances.csv, histograms.csv, s2.csv and the plots
- * scatter_size.svg, scatter_density.svg, scatter_ar.svg, deviations.svg,
- * dist_area.svg, dist_ar.svg.  Every file is written atomically. */
+ * deviations.csv, distances.csv, histograms.csv, s2.csv, images.csv,
+ * recognition.csv, confusion.csv, recognition_images.csv, settings.csv and
+ * the plots scatter_size.svg, scatter_density.svg, scatter_ar.svg,
+ * deviations.svg, dist_area.svg, dist_ar.svg, confusion.svg.  Every file is
+ * written atomically. */
 CGAN_API int cgan_comparison_write_report(const cgan_comparison *c, const char *dir);
+
+/* ================================================ condition recognition */
+/* The paper's qualitative claim (Fig. 2 vs Fig. S-5) made measurable: can a
+ * generated image's processing condition be recognised from its measured
+ * microstructure?  A nearest-centroid classifier on feature vectors, each
+ * feature standardised with the training (real) set's mean and standard
+ * deviation so that units do not matter.  docs/analysis.md section 8. */
+
+/* Assign each of the n rows of x (n x d, row-major) to the class whose
+ * centroid of the standardised training rows (ntrain x d, labels in
+ * 0..nclasses-1) is nearest in Euclidean distance; assigned[i] gets the
+ * class.  Standardisation: per feature, the training rows' mean and
+ * (population) standard deviation; a feature that is constant in the
+ * training set is ignored; a NaN entry (e.g. mean aspect ratio of an image
+ * without particles) counts as the training mean.  A class without
+ * training rows has no centroid and is never assigned.  Ties go to the
+ * lower class index.  Errors: CGAN_EINVAL (NULL, n, d or nclasses < 1, a
+ * label out of range, no training rows). */
+CGAN_API int cgan_recognition_classify(const double *train, const int *labels, int64_t ntrain,
+                                       int d, int nclasses, const double *x, int64_t n,
+                                       int *assigned);
+/* Leave-one-out on the training set itself: each row is assigned with
+ * centroids computed without it (the standardisation uses every row).  A
+ * row that is the only one of its class cannot be assigned to it.  The
+ * real-vs-real baseline of the recognition accuracy.  Errors: as above. */
+CGAN_API int cgan_recognition_loo(const double *train, const int *labels, int64_t ntrain, int d,
+                                  int nclasses, int *assigned);
+
+/* The per-image features the comparison recognises conditions from, in
+ * this order: MeanArea, Density, MeanAR, PhaseFraction, CorrelationLength
+ * (the r where the normalised two-point correlation (S2(r)-p^2)/(p-p^2)
+ * first falls to 1/e, linearly interpolated, in um or px; the S2 radius
+ * when it never does; NaN for p = 0 or 1), ChordX, ChordY. */
+#define CGAN_RECOGNITION_N_FEATURES 7
+/* Name of recognition feature i (static string), NULL out of range. */
+CGAN_API const char *cgan_recognition_feature_name(int i);
+
+/* Recognition results of a comparison (computed by cgan_comparison_run).
+ * set GENERATED: each generated image assigned to the nearest centroid of
+ * the real images' conditions.  set REAL: leave-one-out on the real images,
+ * the real-vs-real baseline that says how recognisable the conditions are
+ * at all.  accuracy (may be NULL) is correct / images; confusion (may be
+ * NULL) receives ncond x ncond counts, row = true condition, column =
+ * assigned condition, in cgan_comparison_condition order. */
+CGAN_API int cgan_comparison_recognition(const cgan_comparison *c, cgan_set set, double *accuracy,
+                                         int64_t *confusion);
+/* The condition image i of a set (in the set's order) was assigned to, or
+ * -1 when i is out of range. */
+CGAN_API int cgan_comparison_assigned(const cgan_comparison *c, cgan_set set, int64_t i);
+/* The recognition feature vector of image i of a set (in the set's order),
+ * CGAN_RECOGNITION_N_FEATURES values, unstandardised.  Errors: CGAN_EINVAL
+ * (NULL, set or i out of range). */
+CGAN_API int cgan_comparison_recognition_vector(const cgan_comparison *c, cgan_set set, int64_t i,
+                                                double *v);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,9 @@ struct cgan_analysis_opts {
     double v[CGAN__N_PARAMS];
 };
 
+/* Key name of an option ("CGAN_ANALYSIS_MIN_SIZE"), NULL out of range (opts.c). */
+const char *cgan__analysis_param_name(int key);
+
 /* Option value as int (options are validated whole numbers). */
 #define CGAN__OPT_I(o, key) ((int)(o)->v[key])
 

@@ -32,6 +32,8 @@ void cgan_comparison_destroy(cgan_comparison *c) {
     free(c->s2_mean);
     free(c->s2_rms);
     free(c->s2_rms_floor);
+    free(c->assigned);
+    free(c->confusion);
     free(c);
 }
 
@@ -54,6 +56,7 @@ static int record(cgan__image_rec *r, const cgan_micrograph *m) {
         if (r->samp[s] == NULL) return CGAN_ENOMEM;
         if (m->nchord[a] > 0) memcpy(r->samp[s], m->chords[a], sizeof(double) * (size_t)m->nchord[a]);
     }
+    r->px_len = m->um;
     r->s2n = m->s2_r + 1;
     r->s2 = malloc(sizeof(double) * (size_t)r->s2n);
     if (r->s2 == NULL) return CGAN_ENOMEM;
@@ -388,6 +391,7 @@ int cgan_comparison_run(cgan_comparison **out, const cgan_imageset *real,
     if (c == NULL) return cgan__error(CGAN_ENOMEM, "%s: out of memory", __func__);
     c->agg = CGAN__OPT_I(opts, CGAN_ANALYSIS_AGGREGATION);
     c->nb = CGAN__OPT_I(opts, CGAN_ANALYSIS_BOOTSTRAP);
+    c->opts = *opts;
     int rc = match_conditions(c, real, generated);
     if (rc == CGAN_OK) {
         c->img = calloc((size_t)(real->n + generated->n), sizeof *c->img);
@@ -408,6 +412,7 @@ int cgan_comparison_run(cgan_comparison **out, const cgan_imageset *real,
     if (rc == CGAN_OK) {
         flag_thresholds(c);
         rc = compare(c, opts);
+        if (rc == CGAN_OK) rc = cgan__comparison_recognise(c);
         if (rc == CGAN_ENOMEM) rc = cgan__error(rc, "%s: out of memory", __func__);
     }
     if (rc != CGAN_OK) {
@@ -485,5 +490,8 @@ int cgan_comparison_write_report(const cgan_comparison *c, const char *dir) {
     CGAN__CHECK_NOT_NULL(dir, "dir");
     int rc = cgan__write_report_csv(c, dir);
     if (rc == CGAN_OK) rc = cgan__write_report_svg(c, dir);
+    if (rc == CGAN_OK) rc = cgan__write_recognition_csv(c, dir);
+    if (rc == CGAN_OK) rc = cgan__write_recognition_svg(c, dir);
+    if (rc == CGAN_OK) rc = cgan__write_settings_csv(c, dir);
     return rc;
 }

@@ -38,6 +38,7 @@ typedef struct cgan__image_rec {
     int s2n;
     double *s2;
     int flagged;       /* generated image whose threshold is outside the real range */
+    double px_len;     /* length of one pixel in the output units (S2 radii are in px) */
 } cgan__image_rec;
 
 /* A list of image indices (with repeats when bootstrapping). */
@@ -64,7 +65,22 @@ struct cgan_comparison {
     int s2n;
     double *s2_mean;  /* [cond][set][s2n] */
     double *s2_rms, *s2_rms_floor;
+    cgan_analysis_opts opts; /* the settings used, for settings.csv */
+    /* condition recognition (recognition.c) */
+    int *assigned;           /* [nimg]: condition each image was assigned to */
+    int64_t *confusion;      /* [set][true cond][assigned cond] */
+    double rec_acc[2];
 };
+
+/* Nearest-centroid recognition of every image's condition (recognition.c):
+ * fills assigned, confusion and rec_acc. */
+int cgan__comparison_recognise(cgan_comparison *c);
+/* recognition.csv, confusion.csv, recognition_images.csv (recognition_report.c)
+ * and confusion.svg. */
+int cgan__write_recognition_csv(const cgan_comparison *c, const char *dir);
+int cgan__write_recognition_svg(const cgan_comparison *c, const char *dir);
+/* settings.csv: Key,Value for every measurement option (opts.c names). */
+int cgan__write_settings_csv(const cgan_comparison *c, const char *dir);
 
 /* Feature mean over a list of images under the aggregation rule. */
 double cgan__agg_mean(const cgan_comparison *c, const cgan__idx_list *l, int f);

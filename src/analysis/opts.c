@@ -60,3 +60,7 @@ int cgan_analysis_opts_get(const cgan_analysis_opts *o, cgan_analysis_param key,
     *value = o->v[key];
     return CGAN_OK;
 }
+
+const char *cgan__analysis_param_name(int key) {
+    return key >= 0 && key < CGAN__N_PARAMS ? params[key].name : NULL;
+}

@@ -8,6 +8,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A short label for a condition: the values of a "key=value,key=value"
+ * directory name ("900, 0.1"), or the name itself when it has no '='. */
+static void short_label(const char *name, char *buf, size_t n) {
+    size_t k = 0;
+    const char *p = name;
+    if (strchr(name, '=') == NULL || n < 2) {
+        snprintf(buf, n, "%s", name);
+        return;
+    }
+    while (*p && k + 1 < n) {
+        const char *eq = strchr(p, '='), *comma = strchr(p, ',');
+        if (eq == NULL || (comma && comma < eq)) eq = p - 1; /* a part without '=' */
+        const char *v = eq + 1, *end = comma ? comma : p + strlen(p);
+        if (k && k + 2 < n) buf[k++] = ',', buf[k++] = ' ';
+        while (v < end && k + 1 < n) buf[k++] = *v++;
+        p = comma ? comma + 1 : end;
+    }
+    buf[k] = '\0';
+}
+
+/* "labels: temperature_C, strain_rate_per_s" from the first condition. */
+static void label_keys(const cgan_comparison *c, char *buf, size_t n) {
+    const char *p = c->cond_names[0];
+    size_t k = (size_t)snprintf(buf, n, "labels: ");
+    if (strchr(p, '=') == NULL) {
+        buf[0] = '\0';
+        return;
+    }
+    while (*p && k + 1 < n) {
+        const char *eq = strchr(p, '='), *comma = strchr(p, ',');
+        if (eq == NULL || (comma && comma < eq)) break;
+        if (p != c->cond_names[0] && k + 2 < n) buf[k++] = ',', buf[k++] = ' ';
+        while (p < eq && k + 1 < n) buf[k++] = *p++;
+        p = comma ? comma + 1 : p + strlen(p);
+    }
+    buf[k] = '\0';
+}
+
 /* ------------------------------------------------------------ scatter */
 typedef struct scatter_spec {
     cgan_feature f;
@@ -44,7 +82,7 @@ static int draw_scatter(const cgan_comparison *c, FILE *fp, const void *arg) {
         fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\" stroke=\"white\"/>\n", px,
                 py, CGAN__SVG_REAL);
         char label[40];
-        snprintf(label, sizeof label, "%.24s", c->cond_names[k]);
+        short_label(c->cond_names[k], label, sizeof label);
         cgan__svg_text(fp, px + 8, py - 6, "start", 11, 0, 0, label);
     }
     snprintf(note, sizeof note, "MAPD %.1f %%   (real vs real floor %.1f %%)", c->mapd[sp->f],
@@ -54,6 +92,9 @@ static int draw_scatter(const cgan_comparison *c, FILE *fp, const void *arg) {
     const char *cols[2] = {CGAN__SVG_REAL, "#555"};
     const int kinds[2] = {3, 2};
     cgan__svg_legend(fp, a.px + 10, a.py + 10, 2, labels, cols, kinds);
+    char keys[160];
+    label_keys(c, keys, sizeof keys);
+    cgan__svg_text(fp, a.px, a.py + a.ph + 58, "start", 11, 0, 0, keys);
     cgan__svg_end(fp);
     return CGAN_OK;
 }
@@ -153,9 +194,10 @@ static int draw_dist(const cgan_comparison *c, FILE *fp, const void *arg) {
         cgan__nice_ticks(&lo, &hi, 4, ticks, 64);
         double ox = 10 + (k % cols) * gw + 70, oy = 60 + (k / cols) * gh + 20;
         cgan__axes a = {ox, oy, pw, ph, e[0], e[ne], lo, hi, log, 0};
-        char title[96];
-        snprintf(title, sizeof title, "%.40s (n = %lld / %lld)", c->cond_names[k],
-                 (long long)tot[0], (long long)tot[1]);
+        char title[96], label[48];
+        short_label(c->cond_names[k], label, sizeof label);
+        snprintf(title, sizeof title, "%s (n = %lld / %lld)", label, (long long)tot[0],
+                 (long long)tot[1]);
         cgan__svg_axes(fp, &a, sp->xlabel, "fraction", title);
         step_path(fp, &a, e, y[0], ne, CGAN__SVG_REAL, 1);
         step_path(fp, &a, e, y[1], ne, CGAN__SVG_GEN, 0);
@@ -167,6 +209,9 @@ static int draw_dist(const cgan_comparison *c, FILE *fp, const void *arg) {
     const char *colours[2] = {CGAN__SVG_REAL, CGAN__SVG_GEN};
     const int kinds[2] = {0, 1};
     cgan__svg_legend(fp, W - 150, 8, 2, labels, colours, kinds);
+    char keys[160];
+    label_keys(c, keys, sizeof keys);
+    cgan__svg_text(fp, 16, 48, "start", 11, 0, 0, keys);
     cgan__svg_end(fp);
     return CGAN_OK;
 }

@@ -15,7 +15,11 @@ static void help(void) {
            "Measure both image sets and write means.csv, deviations.csv (MAPD), distances.csv (KS, W1),\n"
            "histograms.csv, s2.csv, images.csv and the plots scatter_size.svg,\n"
            "scatter_density.svg, scatter_ar.svg, deviations.svg, dist_area.svg and\n"
-           "dist_ar.svg into REPORT_DIR.\n\n"
+           "dist_ar.svg into REPORT_DIR; condition recognition (each generated image\n"
+           "assigned to the nearest real condition's centroid of standardised features,\n"
+           "real images leave-one-out as the baseline) into recognition.csv, confusion.csv,\n"
+           "recognition_images.csv and confusion.svg; the settings into settings.csv.\n"
+           "`cgan report --compare REPORT_DIR` turns it into one HTML page.\n\n"
            "An image set is a directory DIR/<condition>/*.png (scale from --um-per-px) or a\n"
            "manifest CSV as for cgan prepare (path, um_per_px, optional roi and mask: the\n"
            "roi is measured, mask pixels are excluded).  Conditions are matched by name; a\n"
@@ -119,6 +123,11 @@ int cli_cmd_compare(int argc, char **argv) {
         cgan_comparison_mapd(c, f[k], &m, &fl);
         printf("MAPD %-14s %6.1f %%  (real vs real floor %.1f %%)\n", names[k], m, fl);
     }
+    double acc, loo;
+    cgan_comparison_recognition(c, CGAN_SET_GENERATED, &acc, NULL);
+    cgan_comparison_recognition(c, CGAN_SET_REAL, &loo, NULL);
+    printf("condition recognition %5.1f %%  (real leave-one-out %.1f %%, chance %.1f %%)\n",
+           100 * acc, 100 * loo, 100.0 / cgan_comparison_n_conditions(c));
 done:
     cgan_comparison_destroy(c);
     cgan_imageset_destroy(rs);

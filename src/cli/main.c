@@ -16,6 +16,7 @@ static const cgan_cli_command commands[] = {
     {"export", "patches of a prepared data set as PNGs per condition", cli_cmd_export},
     {"sheet", "sample sheet PNG of a prepared data set", cli_cmd_sheet},
     {"synth", "write synthetic micrographs with ground truth (alloy, spinodal)", cli_cmd_synth},
+    {"report", "HTML report and summary.json from a comparison (and a training run)", cli_cmd_report},
 };
 static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
 
