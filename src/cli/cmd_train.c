@@ -203,8 +203,8 @@ static int check_resume_data(const train_args *a, train_run *r) {
         snprintf(buf, sizeof buf, "the model makes %lld px images, the data set has %lld px patches", s,
                  (long long)cgan_dataset_size(d)), why = buf;
     else if (k > 0 && (!cgan_dataset_continuous(d) || cgan_dataset_columns(d) != k))
-        snprintf(buf, sizeof buf, "the model takes %lld continuous conditions, the data set has %d%s", k,
-                 cgan_dataset_columns(d), cgan_dataset_continuous(d) ? "" : " (prepared without --continuous)"),
+        snprintf(buf, sizeof buf, "the model takes %lld continuous conditions, the data set %s", k,
+                 cgan_dataset_continuous(d) ? "has another number of columns" : "was prepared without --continuous"),
             why = buf;
     else if (k == 0 && n != cgan_dataset_classes(d))
         snprintf(buf, sizeof buf, "the model has %lld classes, the data set %lld", n,
@@ -239,7 +239,7 @@ static int setup_resume(const train_args *a, train_run *r, const char *ckpt) {
     return 0;
 }
 
-/* The run's length and the periodic intervals. */
+/* The run's length and the periodic intervals; -1 if the run is complete. */
 static int plan(const train_args *a, train_run *r) {
     long long batch = train_cfg(r->g, CGAN_CONFIG_BATCH), n_critic = train_cfg(r->g, CGAN_CONFIG_N_CRITIC);
     if (a->epochs > 0) {
@@ -256,6 +256,11 @@ static int plan(const train_args *a, train_run *r) {
     if (r->total < r->start) {
         fprintf(stderr, "cgan train: the checkpoint is at iteration %lld, past the requested %lld\n", r->start, r->total);
         return 1;
+    }
+    if (r->total == r->start) {
+        fprintf(stderr, "cgan train: %s is already trained to iteration %lld; give a larger --iters to go on\n",
+                a->out, r->start);
+        return -1;
     }
     long long dflt = r->total / 10 < 1 ? 1 : r->total / 10 > 1000 ? 1000 : r->total / 10;
     r->ckpt_every = a->ckpt_every >= 0 ? a->ckpt_every : dflt;
@@ -302,6 +307,7 @@ int cli_cmd_train(int argc, char **argv) {
     rc = a.resume ? setup_resume(&a, &r, ckpt) : setup_new(&a, &r, ckpt);
     if (rc == 0) rc = plan(&a, &r);
     if (rc == 0) rc = run(&a, &r, argc, argv);
+    if (rc < 0) rc = 0; /* nothing to do */
     cgan_gan_destroy(r.g);
     cgan_dataset_destroy(d);
     return rc;
