@@ -187,8 +187,10 @@ int train_loop(train_run *r) {
         cli_fail("train", "training failed");
         fprintf(stderr, "cgan train: %s/checkpoint.npz keeps iteration %lld\n", r->dir, r->saved_at);
         status = 1;
-    } else if (!r->failed) {
-        if (it > r->saved_at) save(r, it);
+    } else {
+        /* A stop requested during the last iteration still completes the run. */
+        if (rc == CGAN_EINTERRUPTED && it == r->total && !r->failed) rc = CGAN_OK;
+        if (it > r->saved_at) save(r, it); /* also after a failed sheet: keep the work */
         if (!r->failed && rc == CGAN_OK) write_sheet(r, it); /* the final sheet */
     }
     if (r->failed) status = 1;
