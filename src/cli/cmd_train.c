@@ -34,7 +34,8 @@ static const char *usage =
     "  and exits with status 130 (SIGTERM: 143).  --resume continues RUN_DIR's\n"
     "  checkpoint to the run's total (or a new --iters/--epochs) with exactly the\n"
     "  bits an uninterrupted run would have; the model's settings come from the\n"
-    "  checkpoint.  Use the same --threads for bit-identical results.";
+    "  checkpoint, the thread count from config.txt unless --threads is given\n"
+    "  (the bits depend on it).";
 
 typedef struct train_args {
     const char *data, *out, *preset;
@@ -249,7 +250,7 @@ static int plan(const train_args *a, train_run *r) {
                 a->epochs, (long long)cgan_dataset_count(r->d), batch, n_critic, r->total);
     } else if (a->iters > 0) r->total = a->iters;
     else if (!a->resume) r->total = DEFAULT_ITERATIONS;
-    else if ((r->total = train_read_total(a->out)) < 1) {
+    else if ((r->total = train_read_setting(a->out, "iterations")) < 1) {
         fprintf(stderr, "cgan train: %s/config.txt records no total; give --iters or --epochs\n", a->out);
         return 1;
     }
@@ -298,7 +299,9 @@ int cli_cmd_train(int argc, char **argv) {
     char ckpt[4200];
     int rc = parse(argc, argv, &a);
     if (rc != 0) return rc < 0 ? 0 : rc;
-    if (a.threads > 0) cgan_set_num_threads(a.threads);
+    /* Resumed runs keep the thread count by default: the bits depend on it. */
+    long long threads = a.threads > 0 ? a.threads : a.resume ? train_read_setting(a.out, "threads") : 0;
+    if (threads > 0) cgan_set_num_threads((int)threads);
     if (cgan_dataset_load(&d, a.data) != CGAN_OK) return cli_fail("train", "cannot load the data set");
     memset(&r, 0, sizeof r);
     r.d = d;

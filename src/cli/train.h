@@ -44,9 +44,9 @@ int train_write_config(const train_run *r, const char *data_path, unsigned long 
                        int argc, char **argv);
 /* Append a "resumed" section (command line, new total) to config.txt. */
 int train_append_resume(const train_run *r, int argc, char **argv);
-/* The total iterations recorded in config.txt (its last "iterations =" line);
- * -1 if there is none. */
-long long train_read_total(const char *dir);
+/* A whole-number setting recorded in config.txt (its last "KEY = " line,
+ * e.g. "iterations", "threads"); -1 if there is none. */
+long long train_read_setting(const char *dir, const char *key);
 /* Open log.csv for a fresh run: a new file with the header. */
 int train_log_create(train_run *r);
 /* Open log.csv to continue after iteration r->start: rows of later

@@ -104,15 +104,16 @@ int train_append_resume(const train_run *r, int argc, char **argv) {
     return fclose(f) == 0 ? 0 : -1;
 }
 
-long long train_read_total(const char *dir) {
+long long train_read_setting(const char *dir, const char *key) {
     char path[4200], line[4096];
-    long long total = -1;
+    long long value = -1;
+    size_t n = strlen(key);
     FILE *f = fopen(train_path(path, sizeof path, dir, "config.txt"), "r");
     if (f == NULL) return -1;
     while (fgets(line, sizeof line, f))
-        if (!strncmp(line, "iterations = ", 13)) total = strtoll(line + 13, NULL, 10);
+        if (!strncmp(line, key, n) && !strncmp(line + n, " = ", 3)) value = strtoll(line + n + 3, NULL, 10);
     fclose(f);
-    return total;
+    return value;
 }
 
 static int open_append(train_run *r, const char *path) {
