@@ -68,6 +68,17 @@ static int whole(const char *opt, const char *s, long long lo, long long *out) {
     return rc;
 }
 
+/* Seeds use all 64 bits, which a double cannot hold. */
+static int seed(const char *s, unsigned long long *out) {
+    char *end;
+    *out = strtoull(s, &end, 10);
+    if (end == s || *end || s[0] == '-') {
+        fprintf(stderr, "cgan train: --seed needs a whole number >= 0, not '%s'\n", s);
+        return cli_usage("train", "--help for the options", NULL);
+    }
+    return 0;
+}
+
 static int parse(int argc, char **argv, train_args *a) {
     memset(a, 0, sizeof *a);
     a->iters = a->batch = a->ckpt_every = a->sample_every = -1;
@@ -82,15 +93,17 @@ static int parse(int argc, char **argv, train_args *a) {
             return -1;
         } else if (!strcmp(o, "--continuous")) a->continuous = 1;
         else if (!strcmp(o, "--resume")) a->resume = 1;
-        else if (v == NULL) return cli_usage("train", usage, "an option is missing its value");
-        else if (i++, !strcmp(o, "--data")) a->data = v;
+        else if (v == NULL) {
+            fprintf(stderr, "cgan train: %s is unknown or misses its value\n", o);
+            return cli_usage("train", usage, NULL);
+        } else if (i++, !strcmp(o, "--data")) a->data = v; /* i++: the rest take the value v */
         else if (!strcmp(o, "--out")) a->out = v;
         else if (!strcmp(o, "--config")) a->preset = v;
         else if (!strcmp(o, "--iters")) rc = whole(o, v, 1, &a->iters);
         else if (!strcmp(o, "--epochs")) rc = number(o, v, 1e-9, &a->epochs);
         else if (!strcmp(o, "--batch")) rc = whole(o, v, 1, &a->batch);
         else if (!strcmp(o, "--contrastive-weight")) rc = number(o, v, 0, &a->cw), a->has_cw = 1;
-        else if (!strcmp(o, "--seed")) rc = whole(o, v, 0, &x), a->seed = (unsigned long long)x, a->has_seed = 1;
+        else if (!strcmp(o, "--seed")) rc = seed(v, &a->seed), a->has_seed = 1;
         else if (!strcmp(o, "--checkpoint-every")) rc = whole(o, v, 0, &a->ckpt_every);
         else if (!strcmp(o, "--sample-every")) rc = whole(o, v, 0, &a->sample_every);
         else if (!strcmp(o, "--threads")) rc = whole(o, v, 1, &x), a->threads = (int)x;
