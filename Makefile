@@ -55,7 +55,8 @@ DEB_ORACLE_PKGS := python3-numpy python3-scipy python3-torch python3-skimage pyt
                    default-jdk-headless
 
 .PHONY: all lib cli examples check test-unit test-examples test-exports test-install \
-        test-valgrind test-cli-analysis test-cli-prepare test-cli-model test-cli-report install uninstall clean deps deps-oracle \
+        test-valgrind test-cli-analysis test-cli-prepare test-cli-model test-cli-report test-cli-train \
+        install uninstall clean deps deps-oracle \
         oracles bench help
 
 all: lib cli examples
@@ -135,7 +136,7 @@ $(TEST_BIN): $(TEST_OBJ) $(STATIC)
 	$(CC) -o $@ $(TEST_OBJ) $(STATIC) $(LIBS) $(CHECK_LIBS)
 
 check: test-unit test-examples test-exports test-install test-valgrind test-cli-analysis \
-       test-cli-prepare test-cli-model test-cli-report
+       test-cli-prepare test-cli-model test-cli-report test-cli-train
 	@echo "make check: all test groups passed"
 
 test-unit: $(TEST_BIN)
@@ -161,6 +162,10 @@ test-install: all
 # `cgan info` and `cgan generate` from the command line.
 test-cli-model: $(CLI)
 	sh tests/cli_model.sh $(CLI)
+
+# `cgan train`: interrupted + resumed = uninterrupted, signals, errors.
+test-cli-train: $(CLI)
+	sh tests/cli_train.sh $(CLI)
 
 # `cgan analyze` and `cgan compare` from the command line.
 test-cli-analysis: $(CLI)
