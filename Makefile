@@ -56,8 +56,7 @@ DEB_ORACLE_PKGS := python3-numpy python3-scipy python3-torch python3-skimage pyt
 
 .PHONY: all lib cli examples check test-unit test-examples test-exports test-install \
         test-valgrind test-cli-analysis test-cli-prepare test-cli-model test-cli-report test-cli-train \
-        install uninstall clean deps deps-oracle \
-        oracles bench help
+        install uninstall clean deps deps-oracle oracles bench help demo
 
 all: lib cli examples
 
@@ -222,6 +221,10 @@ deps:
 
 deps-oracle:
 	@sh tools/install-deps.sh $(DEB_ORACLE_PKGS)
+
+# The end-to-end demo on synthetic data (docs/demo.md): out/demo/report.html.
+demo: lib cli
+	sh tools/demo.sh
 
 # Re-run the independent oracles (PyTorch, ImageJ, scipy) that made the
 # committed fixtures in tests/data.  Needs `make deps-oracle`.
