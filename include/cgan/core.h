@@ -155,6 +155,12 @@ CGAN_API int cgan_rng_set_state(cgan_rng *r, const uint8_t *state);
  * (OPENBLAS_NUM_THREADS / OMP_NUM_THREADS, else all cores).  Process-wide. */
 CGAN_API int cgan_set_num_threads(int n);
 CGAN_API int cgan_get_num_threads(void);
+/* The BLAS in use, for benchmark reports: OpenBLAS's core name (the kernel
+ * set chosen at run time, e.g. "SkylakeX", or "Haswell" when
+ * OPENBLAS_CORETYPE forces it) and its build configuration string.  Static
+ * strings, never NULL. */
+CGAN_API const char *cgan_blas_corename(void);
+CGAN_API const char *cgan_blas_config(void);
 
 #ifdef __cplusplus
 }

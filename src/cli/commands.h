@@ -22,6 +22,7 @@ extern const char *const cli_analysis_help;
 int cli_cmd_prepare(int argc, char **argv);
 int cli_cmd_sheet(int argc, char **argv);
 int cli_cmd_synth(int argc, char **argv);
+int cli_cmd_bench(int argc, char **argv);
 
 /* Print "cgan NAME: message" with the library's last error, return 1. */
 int cli_fail(const char *cmd, const char *what);

@@ -15,6 +15,7 @@ static const cgan_cli_command commands[] = {
     {"prepare", "micrographs + manifest -> prepared data set (.npz)", cli_cmd_prepare},
     {"sheet", "sample sheet PNG of a prepared data set", cli_cmd_sheet},
     {"synth", "write synthetic micrographs with ground truth (alloy, spinodal)", cli_cmd_synth},
+    {"bench", "time training and inference of the model on synthetic data", cli_cmd_bench},
 };
 static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
 

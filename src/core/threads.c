@@ -29,3 +29,13 @@ int cgan__threads(void) {
     if (num_threads == 0) num_threads = default_threads();
     return num_threads;
 }
+
+const char *cgan_blas_corename(void) {
+    const char *s = openblas_get_corename();
+    return s ? s : "";
+}
+
+const char *cgan_blas_config(void) {
+    const char *s = openblas_get_config();
+    return s ? s : "";
+}
