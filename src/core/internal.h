@@ -70,4 +70,14 @@ void cgan__atomic_abort(cgan__atomic_file *af);
 /* Thread count for the library's own loops (>= 1). */
 int cgan__threads(void);
 
+/* Run fn(ctx, b, e, part) over [0, n) split into at most
+ * cgan__parallel_max() fixed contiguous chunks of at least min_per_thread
+ * items (part = the chunk's index, for per-thread scratch), on the calling
+ * thread plus sleeping pool workers (src/core/pool.c); returns when all are
+ * done.  A call made while the pool is busy (from inside fn, or from another
+ * user thread) runs serially on the caller as part 0. */
+typedef void (*cgan__range_fn)(void *ctx, int64_t begin, int64_t end, int part);
+void cgan__parallel_for(int64_t n, int64_t min_per_thread, cgan__range_fn fn, void *ctx);
+int cgan__parallel_max(void);
+
 #endif /* CGAN_INTERNAL_H */

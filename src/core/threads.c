@@ -1,5 +1,6 @@
-/* One thread setting for OpenBLAS and the library's own loops, so the two
- * never oversubscribe the cores. */
+/* One thread setting for the library's loops and GEMMs (its own pool,
+ * src/core/pool.c); OpenBLAS is kept single-threaded so that only one pool
+ * ever runs. */
 #include "internal.h"
 
 #include <cblas.h>
@@ -19,7 +20,9 @@ static int default_threads(void) {
 int cgan_set_num_threads(int n) {
     if (n < 0) return cgan__error(CGAN_EINVAL, "cgan_set_num_threads: %d is negative", n);
     num_threads = n == 0 ? default_threads() : n;
-    openblas_set_num_threads(num_threads);
+    /* OpenBLAS itself stays single-threaded: the library splits its GEMMs
+     * over its own pool (src/kernels/gemm.c) */
+    openblas_set_num_threads(1);
     return CGAN_OK;
 }
 

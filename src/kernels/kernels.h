@@ -25,6 +25,19 @@ void cgan__im2col(const float *x, int64_t C, int64_t H, int64_t W, int k, int s,
 void cgan__col2im(const float *cols, int64_t ld, int64_t C, int64_t H, int64_t W, int k,
                   int s, int p, int64_t Ho, int64_t Wo, float *x);
 
+/* ------------------------------------------------------ batch_parallel.c */
+/* The batch forms, split over (image, channel) on the worker pool (same
+ * bits for any thread count).  im2col of x [N,C,H,W] into cols
+ * [C*k*k, N*Ho*Wo] (image n in columns n*Ho*Wo..); col2im the adjoint into
+ * x [N,C,H,W] (overwritten), plus bias[c] when bias is not NULL; the layout
+ * moves as below. */
+void cgan__im2col_batch(const float *x, int64_t N, int64_t C, int64_t H, int64_t W, int k,
+                        int s, int p, int64_t Ho, int64_t Wo, float *cols);
+void cgan__col2im_batch(const float *cols, int64_t N, int64_t C, int64_t H, int64_t W, int k,
+                        int s, int p, int64_t Ho, int64_t Wo, const float *bias, float *x);
+void cgan__nchw_to_cn_par(const float *x, int64_t N, int64_t C, int64_t P, float *y);
+void cgan__cn_to_nchw_par(const float *y, int64_t N, int64_t C, int64_t P, const float *bias,
+                          float *x);
 /* -------------------------------------------------------------- layout.c */
 /* x [N,C,P] -> y [C, N*P] (the batch folded into the columns). */
 void cgan__nchw_to_cn(const float *x, int64_t N, int64_t C, int64_t P, float *y);

@@ -20,11 +20,9 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     float *ws = cgan__ws_get(l->ws, (size_t)((K + CO(l)) * NP));
     if (ws == NULL) return CGAN_ENOMEM;
     float *cols = ws, *yt = ws + K * NP;
-    for (int64_t n = 0; n < N; n++)
-        cgan__im2col(x->data + n * CI(l) * H * W, CI(l), H, W, KS(l), ST(l), PD(l), Ho, Wo,
-                     cols + n * Po, NP);
+    cgan__im2col_batch(x->data, N, CI(l), H, W, KS(l), ST(l), PD(l), Ho, Wo, cols);
     cgan__sgemm(0, 0, CO(l), NP, K, 1.0f, l->params[0].value.data, K, cols, NP, 0.0f, yt, NP);
-    cgan__cn_to_nchw(yt, N, CO(l), Po, l->n_params > 1 ? l->params[1].value.data : NULL,
+    cgan__cn_to_nchw_par(yt, N, CO(l), Po, l->n_params > 1 ? l->params[1].value.data : NULL,
                      l->out->data);
     return CGAN_OK;
 }
@@ -39,11 +37,9 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
     float *ws = cgan__ws_get(l->ws, (size_t)((K + CO(l)) * NP));
     if (ws == NULL) return CGAN_ENOMEM;
     float *cols = ws, *dyt = ws + K * NP;
-    cgan__nchw_to_cn(dout->data, N, CO(l), Po, dyt);
+    cgan__nchw_to_cn_par(dout->data, N, CO(l), Po, dyt);
     if (want_params) {
-        for (int64_t n = 0; n < N; n++)
-            cgan__im2col(x->data + n * CI(l) * H * W, CI(l), H, W, KS(l), ST(l), PD(l), Ho, Wo,
-                         cols + n * Po, NP);
+        cgan__im2col_batch(x->data, N, CI(l), H, W, KS(l), ST(l), PD(l), Ho, Wo, cols);
         /* dW[Co,K] += dYt cols^T */
         cgan__sgemm(0, 1, CO(l), K, NP, 1.0f, dyt, NP, cols, NP, 1.0f, l->params[0].grad.data, K);
         if (l->n_params > 1) cgan__sum_nchw_acc(dout->data, N, CO(l), Po, l->params[1].grad.data);
@@ -51,9 +47,8 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
     if (din[0]) {
         /* dcols[K, N*Po] = W^T dYt, then scatter back per image */
         cgan__sgemm(1, 0, K, NP, CO(l), 1.0f, l->params[0].value.data, K, dyt, NP, 0.0f, cols, NP);
-        for (int64_t n = 0; n < N; n++)
-            cgan__col2im(cols + n * Po, NP, CI(l), H, W, KS(l), ST(l), PD(l), Ho, Wo,
-                         din[0]->data + n * CI(l) * H * W);
+        cgan__col2im_batch(cols, N, CI(l), H, W, KS(l), ST(l), PD(l), Ho, Wo, NULL,
+                           din[0]->data);
     }
     return CGAN_OK;
 }

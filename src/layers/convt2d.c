@@ -21,20 +21,10 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     float *ws = cgan__ws_get(l->ws, (size_t)((CI(l) + Kc) * NP));
     if (ws == NULL) return CGAN_ENOMEM;
     float *xt = ws, *cols = ws + CI(l) * NP;
-    cgan__nchw_to_cn(x->data, N, CI(l), Pin, xt);
+    cgan__nchw_to_cn_par(x->data, N, CI(l), Pin, xt);
     cgan__sgemm(1, 0, Kc, NP, CI(l), 1.0f, l->params[0].value.data, Kc, xt, NP, 0.0f, cols, NP);
-    int64_t Pout = Ho * Wo;
-    for (int64_t n = 0; n < N; n++) {
-        float *yn = l->out->data + n * CO(l) * Pout;
-        cgan__col2im(cols + n * Pin, NP, CO(l), Ho, Wo, KS(l), ST(l), PD(l), H, W, yn);
-        if (l->n_params > 1) {
-            const float *b = l->params[1].value.data;
-            for (int64_t c = 0; c < CO(l); c++) {
-                float bc = b[c], *p = yn + c * Pout;
-                for (int64_t i = 0; i < Pout; i++) p[i] += bc;
-            }
-        }
-    }
+    cgan__col2im_batch(cols, N, CO(l), Ho, Wo, KS(l), ST(l), PD(l), H, W,
+                       l->n_params > 1 ? l->params[1].value.data : NULL, l->out->data);
     return CGAN_OK;
 }
 
@@ -48,11 +38,9 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
     float *ws = cgan__ws_get(l->ws, (size_t)((CI(l) + Kc) * NP));
     if (ws == NULL) return CGAN_ENOMEM;
     float *xt = ws, *dcols = ws + CI(l) * NP;
-    for (int64_t n = 0; n < N; n++)
-        cgan__im2col(dout->data + n * CO(l) * Pout, CO(l), Ho, Wo, KS(l), ST(l), PD(l), H, W,
-                     dcols + n * Pin, NP);
+    cgan__im2col_batch(dout->data, N, CO(l), Ho, Wo, KS(l), ST(l), PD(l), H, W, dcols);
     if (want_params) {
-        cgan__nchw_to_cn(x->data, N, CI(l), Pin, xt);
+        cgan__nchw_to_cn_par(x->data, N, CI(l), Pin, xt);
         /* dW[Ci, Co*k*k] += Xt dcols^T */
         cgan__sgemm(0, 1, CI(l), Kc, NP, 1.0f, xt, NP, dcols, NP, 1.0f, l->params[0].grad.data, Kc);
         if (l->n_params > 1) cgan__sum_nchw_acc(dout->data, N, CO(l), Pout, l->params[1].grad.data);
@@ -60,7 +48,7 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
     if (din[0]) {
         /* dXt[Ci, N*Pin] = W dcols, reusing the Xt area */
         cgan__sgemm(0, 0, CI(l), NP, Kc, 1.0f, l->params[0].value.data, Kc, dcols, NP, 0.0f, xt, NP);
-        cgan__cn_to_nchw(xt, N, CI(l), Pin, NULL, din[0]->data);
+        cgan__cn_to_nchw_par(xt, N, CI(l), Pin, NULL, din[0]->data);
     }
     return CGAN_OK;
 }
