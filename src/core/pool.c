@@ -4,14 +4,17 @@
  * at any moment either OpenBLAS or this pool has work.  cgan__threads() - 1
  * workers are started on first use; the calling thread takes a share too.
  *
- * Work is split into fixed contiguous chunks [i*n/T, (i+1)*n/T), so a
- * kernel whose chunks write disjoint memory gives the same bits for every
- * thread count.  A second caller arriving while the pool is busy (two user
+ * Items are handed out dynamically, `grain` at a time, from an atomic
+ * counter: on a loaded machine a descheduled thread delays the job by one
+ * grain at most, not by a fixed share.  Which thread does an item never
+ * changes what the item computes, so a kernel whose items write disjoint
+ * memory gives the same bits whatever the thread count.  A second caller arriving while the pool is busy (two user
  * threads, each with its own model) runs its loop serially instead of
  * waiting.  After fork() the child starts with no workers (pthread_atfork). */
 #include "internal.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #define POOL_MAX 64
 
@@ -25,16 +28,21 @@ typedef struct pool {
     int parts;            /* chunks of the current job (1 + active workers) */
     cgan__range_fn fn;
     void *ctx;
-    int64_t n;
+    int64_t n, grain;
+    _Atomic int64_t next; /* first item not yet handed out */
 } pool;
 
 static pool P = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
-                 PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, NULL, NULL, 0};
+                 PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, NULL, NULL, 0, 1, 0};
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
-static void chunk(int part, int parts, int64_t n, int64_t *b, int64_t *e) {
-    *b = n * part / parts;
-    *e = n * (part + 1) / parts;
+/* Take grains until the job is exhausted. */
+static void drain(cgan__range_fn fn, void *ctx, int64_t n, int64_t grain, int part) {
+    for (;;) {
+        int64_t b = atomic_fetch_add(&P.next, grain);
+        if (b >= n) return;
+        fn(ctx, b, b + grain < n ? b + grain : n, part);
+    }
 }
 
 static void *worker(void *arg) {
@@ -47,10 +55,9 @@ static void *worker(void *arg) {
         if (id >= P.parts) continue; /* not needed for this job */
         cgan__range_fn fn = P.fn;
         void *ctx = P.ctx;
-        int64_t b, e;
-        chunk(id, P.parts, P.n, &b, &e);
+        int64_t n = P.n, grain = P.grain;
         pthread_mutex_unlock(&P.lock);
-        if (b < e) fn(ctx, b, e, id);
+        drain(fn, ctx, n, grain, id);
         pthread_mutex_lock(&P.lock);
         if (--P.pending == 0) pthread_cond_signal(&P.done);
     }
@@ -87,11 +94,11 @@ static int ensure_workers(int want) {
 
 int cgan__parallel_max(void) { return cgan__threads() < POOL_MAX ? cgan__threads() : POOL_MAX; }
 
-void cgan__parallel_for(int64_t n, int64_t min_per_thread, cgan__range_fn fn, void *ctx) {
+void cgan__parallel_for(int64_t n, int64_t grain, cgan__range_fn fn, void *ctx) {
     if (n <= 0) return;
     int parts = cgan__parallel_max();
-    if (min_per_thread < 1) min_per_thread = 1;
-    if ((int64_t)parts > n / min_per_thread) parts = (int)(n / min_per_thread);
+    if (grain < 1) grain = 1;
+    if ((int64_t)parts > (n + grain - 1) / grain) parts = (int)((n + grain - 1) / grain);
     if (parts <= 1 || pthread_mutex_trylock(&P.busy) != 0) {
         fn(ctx, 0, n, 0);
         return;
@@ -102,14 +109,14 @@ void cgan__parallel_for(int64_t n, int64_t min_per_thread, cgan__range_fn fn, vo
     P.fn = fn;
     P.ctx = ctx;
     P.n = n;
+    P.grain = grain;
+    atomic_store(&P.next, 0);
     P.parts = parts;
     P.pending = parts - 1;
     P.generation++;
     if (parts > 1) pthread_cond_broadcast(&P.wake);
     pthread_mutex_unlock(&P.lock);
-    int64_t b, e;
-    chunk(0, parts, n, &b, &e);
-    if (b < e) fn(ctx, b, e, 0);
+    drain(fn, ctx, n, grain, 0);
     pthread_mutex_lock(&P.lock);
     while (P.pending > 0) pthread_cond_wait(&P.done, &P.lock);
     pthread_mutex_unlock(&P.lock);
