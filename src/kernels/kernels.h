@@ -82,6 +82,8 @@ void cgan__bn_bwd_apply(const float *x, const float *dy, int64_t N, int64_t C, i
 /* ------------------------------------------------------------- softmax.c */
 /* Softmax of each row of a [rows, cols], in place (max subtracted). */
 void cgan__softmax_rows(float *a, int64_t rows, int64_t cols);
+/* Attention scores: a [P, P] = softmax_rows(Q^T K) for q, k [Cq, P]. */
+void cgan__attn_softmax(const float *q, const float *k, int64_t P, int64_t Cq, float *a);
 /* Softmax backward in place: g[i,j] <- a[i,j] * (g[i,j] - sum_j' g[i,j'] a[i,j']). */
 void cgan__softmax_bwd_rows(const float *a, float *g, int64_t rows, int64_t cols);
 

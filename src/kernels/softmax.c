@@ -40,9 +40,8 @@ static inline float exp_nonpos(float x) {
 /* Sixteen independent lanes for the max and the sum, so both reductions
  * vectorise without reassociating a single accumulator. */
 #define LANES 16
-static CGAN__MULTIVERSION void softmax_rows(float *a, int64_t rows, int64_t cols) {
-    for (int64_t r = 0; r < rows; r++) {
-        float *row = a + r * cols;
+static inline void softmax_row(float *row, int64_t cols) {
+    {
         float lane[LANES], acc[LANES];
         int64_t j = 0, body = cols - cols % LANES;
         for (int l = 0; l < LANES; l++) lane[l] = row[0];
@@ -69,6 +68,27 @@ static CGAN__MULTIVERSION void softmax_rows(float *a, int64_t rows, int64_t cols
     }
 }
 
+static CGAN__MULTIVERSION void softmax_rows(float *a, int64_t rows, int64_t cols) {
+    for (int64_t r = 0; r < rows; r++) softmax_row(a + r * cols, cols);
+}
+
+/* Row i of Q^T K (an inner dimension of C/8 = 8 is too thin for a GEMM to
+ * run well) built in place and softmaxed while it is still in L1. */
+static CGAN__MULTIVERSION void attn_softmax(const float *q, const float *k, int64_t P,
+                                            int64_t Cq, float *a) {
+    for (int64_t i = 0; i < P; i++) {
+        float *row = a + i * P;
+        float q0 = q[i];
+        for (int64_t j = 0; j < P; j++) row[j] = q0 * k[j];
+        for (int64_t c = 1; c < Cq; c++) {
+            float qc = q[c * P + i];
+            const float *kc = k + c * P;
+            for (int64_t j = 0; j < P; j++) row[j] += qc * kc[j];
+        }
+        softmax_row(row, P);
+    }
+}
+
 static CGAN__MULTIVERSION void softmax_bwd_rows(const float *a, float *g, int64_t rows,
                                                 int64_t cols) {
     for (int64_t r = 0; r < rows; r++) {
@@ -86,6 +106,10 @@ static CGAN__MULTIVERSION void softmax_bwd_rows(const float *a, float *g, int64_
 }
 
 void cgan__softmax_rows(float *a, int64_t rows, int64_t cols) { softmax_rows(a, rows, cols); }
+
+void cgan__attn_softmax(const float *q, const float *k, int64_t P, int64_t Cq, float *a) {
+    attn_softmax(q, k, P, Cq, a);
+}
 
 void cgan__softmax_bwd_rows(const float *a, float *g, int64_t rows, int64_t cols) {
     softmax_bwd_rows(a, g, rows, cols);

@@ -5,7 +5,9 @@
  * Saved for backward: QKV (cache[0], [N, C2, P]) and O (cache[1]).  The
  * P x P matrix A is never kept per sample: backward recomputes it from Q, K
  * (cheap next to the C-row products), so the only P x P memory is two
- * scratch matrices in the shared workspace, whatever the batch. */
+ * scratch matrices per pool thread in the shared workspace, whatever the
+ * batch.  Images run in parallel, one per thread; backward gathers dQKV of
+ * all images ([C2, N*P]) so that dWqkv is one batch-wide GEMM. */
 #include "../core/internal.h"
 #include "../kernels/kernels.h"
 #include "../nn/nn_internal.h"
@@ -36,8 +38,7 @@ static void forward_images(void *ctx, int64_t b, int64_t e, int part) {
         for (int64_t r = 0; r < C2; r++)
             for (int64_t p = 0; p < P; p++) qkv[r * P + p] = bias[r];
         cgan__sgemm(0, 0, C2, P, C, 1.0f, W, C, xn, P, 1.0f, qkv, P);
-        cgan__sgemm(1, 0, P, P, Cq, 1.0f, q, P, k, P, 0.0f, A, P); /* E = Q^T K */
-        cgan__softmax_rows(A, P, P);
+        cgan__attn_softmax(q, k, P, Cq, A); /* A = softmax(Q^T K) */
         cgan__sgemm(0, 1, C, P, P, 1.0f, v, P, A, P, 0.0f, o, P); /* O = V A^T */
         float *yn = j->l->out->data + n * C * P;
         for (int64_t i = 0; i < C * P; i++) yn[i] = j->gamma * o[i] + xn[i];
@@ -78,8 +79,7 @@ static void backward_images(void *ctx, int64_t b, int64_t e, int part) {
         const float *qkv = j->l->cache[0]->data + n * C2 * P;
         const float *q = qkv, *k = qkv + Cq * P, *v = qkv + 2 * Cq * P;
         float *dq = j->dqkv + n * P, *dk = dq + Cq * NP, *dv = dq + 2 * Cq * NP;
-        cgan__sgemm(1, 0, P, P, Cq, 1.0f, q, P, k, P, 0.0f, A, P);
-        cgan__softmax_rows(A, P, P);
+        cgan__attn_softmax(q, k, P, Cq, A);
         cgan__sgemm(0, 0, C, P, P, j->gamma, dy, P, A, P, 0.0f, dv, NP);
         cgan__sgemm(1, 0, P, P, C, j->gamma, dy, P, v, P, 0.0f, G, P);
         cgan__softmax_bwd_rows(A, G, P, P);
