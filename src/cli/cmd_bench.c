@@ -283,7 +283,10 @@ static void report(const bench_opts *o, const bench_result *r, cgan_gan *g) {
     int first = 1;
     print_layers(gm, "generator", o->iters, 0, &first);
     print_layers(cm, "critic", o->iters, 0, &first);
-    printf("  outside the layers (losses, optimizer, clipping, copies): %.4f s\n", med - prof);
+    double mean = 0.0;
+    for (int i = 0; i < o->iters; i++) mean += r->iter_s[i] / o->iters;
+    printf("  layers total %.4f s; outside the layers (losses, optimizer, clipping, copies): "
+           "%.4f s (of the mean iteration, %.4f s)\n", prof, mean - prof, mean);
 }
 
 int cli_cmd_bench(int argc, char **argv) {
