@@ -55,7 +55,7 @@ DEB_ORACLE_PKGS := python3-numpy python3-scipy python3-torch python3-skimage pyt
                    default-jdk-headless libjemalloc2
 
 .PHONY: all lib cli examples check test-unit test-examples test-exports test-install \
-        test-valgrind test-cli-analysis test-cli-prepare test-cli-model install uninstall clean deps deps-oracle \
+        test-valgrind test-cli-analysis test-cli-prepare test-cli-model test-cli-bench install uninstall clean deps deps-oracle \
         oracles bench bench-compare help
 
 all: lib cli examples
@@ -136,7 +136,7 @@ $(TEST_BIN): $(TEST_OBJ) $(STATIC)
 	$(CC) -o $@ $(TEST_OBJ) $(STATIC) $(LIBS) $(CHECK_LIBS)
 
 check: test-unit test-examples test-exports test-install test-valgrind test-cli-analysis \
-       test-cli-prepare test-cli-model
+       test-cli-prepare test-cli-model test-cli-bench
 	@echo "make check: all test groups passed"
 
 test-unit: $(TEST_BIN)
@@ -162,6 +162,10 @@ test-install: all
 # `cgan info` and `cgan generate` from the command line.
 test-cli-model: $(CLI)
 	sh tests/cli_model.sh $(CLI)
+
+# `cgan bench` on the small configuration (no timing checked).
+test-cli-bench: $(CLI)
+	sh tests/cli_bench.sh $(CLI)
 
 # `cgan analyze` and `cgan compare` from the command line.
 test-cli-analysis: $(CLI)

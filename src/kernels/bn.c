@@ -72,19 +72,19 @@ static void apply_range(void *ctx, int64_t i0, int64_t i1, int part) {
     int act = j->act;
     float slope = j->slope;
     for (int64_t nc = i0; nc < i1; nc++) {
-            int64_t c = nc % C;
-            const float *src = j->x + nc * P;
-            float *dst = j->y + nc * P;
-            float a = j->a[c], b = j->b[c];
-            if (act) {
-                for (int64_t i = 0; i < P; i++) {
-                    float v = src[i] * a + b;
-                    dst[i] = v > 0.0f ? v : slope * v;
-                }
-            } else {
-                for (int64_t i = 0; i < P; i++) dst[i] = src[i] * a + b;
+        int64_t c = nc % C;
+        const float *src = j->x + nc * P;
+        float *dst = j->y + nc * P;
+        float a = j->a[c], b = j->b[c];
+        if (act) {
+            for (int64_t i = 0; i < P; i++) {
+                float v = src[i] * a + b;
+                dst[i] = v > 0.0f ? v : slope * v;
             }
+        } else {
+            for (int64_t i = 0; i < P; i++) dst[i] = src[i] * a + b;
         }
+    }
 }
 
 void cgan__bn_apply(const float *x, int64_t N, int64_t C, int64_t P, const float *scale,

@@ -41,31 +41,29 @@ static inline float exp_nonpos(float x) {
  * vectorise without reassociating a single accumulator. */
 #define LANES 16
 static inline void softmax_row(float *row, int64_t cols) {
-    {
-        float lane[LANES], acc[LANES];
-        int64_t j = 0, body = cols - cols % LANES;
-        for (int l = 0; l < LANES; l++) lane[l] = row[0];
-        for (; j < body; j += LANES)
-            for (int l = 0; l < LANES; l++) lane[l] = row[j + l] > lane[l] ? row[j + l] : lane[l];
-        float mx = lane[0];
-        for (int l = 1; l < LANES; l++) mx = lane[l] > mx ? lane[l] : mx;
-        for (; j < cols; j++) mx = row[j] > mx ? row[j] : mx;
-        for (int l = 0; l < LANES; l++) acc[l] = 0.0f;
-        for (j = 0; j < body; j += LANES)
-            for (int l = 0; l < LANES; l++) {
-                float e = exp_nonpos(row[j + l] - mx);
-                row[j + l] = e;
-                acc[l] += e;
-            }
-        float s = 0.0f;
-        for (; j < cols; j++) {
-            row[j] = exp_nonpos(row[j] - mx);
-            s += row[j];
+    float lane[LANES], acc[LANES];
+    int64_t j = 0, body = cols - cols % LANES;
+    for (int l = 0; l < LANES; l++) lane[l] = row[0];
+    for (; j < body; j += LANES)
+        for (int l = 0; l < LANES; l++) lane[l] = row[j + l] > lane[l] ? row[j + l] : lane[l];
+    float mx = lane[0];
+    for (int l = 1; l < LANES; l++) mx = lane[l] > mx ? lane[l] : mx;
+    for (; j < cols; j++) mx = row[j] > mx ? row[j] : mx;
+    for (int l = 0; l < LANES; l++) acc[l] = 0.0f;
+    for (j = 0; j < body; j += LANES)
+        for (int l = 0; l < LANES; l++) {
+            float e = exp_nonpos(row[j + l] - mx);
+            row[j + l] = e;
+            acc[l] += e;
         }
-        for (int l = 0; l < LANES; l++) s += acc[l];
-        float inv = 1.0f / s;
-        for (j = 0; j < cols; j++) row[j] *= inv;
+    float s = 0.0f;
+    for (; j < cols; j++) {
+        row[j] = exp_nonpos(row[j] - mx);
+        s += row[j];
     }
+    for (int l = 0; l < LANES; l++) s += acc[l];
+    float inv = 1.0f / s;
+    for (j = 0; j < cols; j++) row[j] *= inv;
 }
 
 static CGAN__MULTIVERSION void softmax_rows(float *a, int64_t rows, int64_t cols) {
