@@ -9,6 +9,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Hot loops are built for AVX-512 and AVX2 as well as the baseline, chosen
+ * at load time (GCC function multiversioning): the installed library stays
+ * portable.  Clones must be static (a global one would export its resolver);
+ * the cgan__ entry points call them. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define CGAN__MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define CGAN__MULTIVERSION
+#endif
+
 /* ---------------------------------------------------------------- gemm.c */
 /* Row-major C[M,N] = alpha * op(A) op(B) + beta * C, op = transpose when
  * ta/tb is non-zero (A is [M,K] or [K,M]); a thin cblas_sgemm shim. */

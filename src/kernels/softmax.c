@@ -5,16 +5,6 @@
 
 #include <string.h>
 
-/* Built for AVX-512 and AVX2 as well as the baseline, chosen at load time
- * (GCC function multiversioning): the installed library stays portable.
- * The clones are static (a global one would export its resolver) and the
- * cgan__ entry points call them. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define CGAN__MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define CGAN__MULTIVERSION
-#endif
-
 /* exp(x) for x <= 0 (softmax arguments after the max is subtracted):
  * x = k ln2 + r, |r| <= ln2/2, exp(r) by Cephes' degree-6 polynomial (about
  * 1 ulp), times 2^k built in the exponent bits.  Below -87 the result is
