@@ -52,11 +52,11 @@ EXAMPLES_STATIC := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/static/%)
 DEB_PKGS := build-essential pkgconf libopenblas-dev zlib1g-dev libstb-dev libpng-dev \
             libtiff-dev libfftw3-dev check valgrind
 DEB_ORACLE_PKGS := python3-numpy python3-scipy python3-torch python3-skimage python3-pil imagej xvfb \
-                   default-jdk-headless
+                   default-jdk-headless libjemalloc2
 
 .PHONY: all lib cli examples check test-unit test-examples test-exports test-install \
         test-valgrind test-cli-analysis test-cli-prepare test-cli-model test-cli-report test-cli-train \
-        install uninstall clean deps deps-oracle oracles bench help demo
+        test-cli-bench install uninstall clean deps deps-oracle oracles bench bench-compare help demo
 
 all: lib cli examples
 
@@ -65,7 +65,8 @@ help:
 	@echo "make           build lib/libcgan.so.$(VERSION), lib/libcgan.a, bin/cgan, examples"
 	@echo "make check     run the whole test suite"
 	@echo "make demo      run the end-to-end demo"
-	@echo "make bench     run the benchmarks"
+	@echo "make bench     run the benchmark (cgan bench; BENCH_ARGS=...)"
+	@echo "make bench-compare  the benchmark side by side with PyTorch"
 	@echo "make install   install into PREFIX=$(PREFIX) (DESTDIR honoured); uninstall removes"
 	@echo "make oracles   regenerate test fixtures with PyTorch/ImageJ (make deps-oracle first)"
 
@@ -135,7 +136,7 @@ $(TEST_BIN): $(TEST_OBJ) $(STATIC)
 	$(CC) -o $@ $(TEST_OBJ) $(STATIC) $(LIBS) $(CHECK_LIBS)
 
 check: test-unit test-examples test-exports test-install test-valgrind test-cli-analysis \
-       test-cli-prepare test-cli-model test-cli-report test-cli-train
+       test-cli-prepare test-cli-model test-cli-report test-cli-train test-cli-bench
 	@echo "make check: all test groups passed"
 
 test-unit: $(TEST_BIN)
@@ -166,6 +167,10 @@ test-cli-model: $(CLI)
 test-cli-train: $(CLI)
 	sh tests/cli_train.sh $(CLI)
 
+# `cgan bench` on the small configuration (no timing checked).
+test-cli-bench: $(CLI)
+	sh tests/cli_bench.sh $(CLI)
+
 # `cgan analyze` and `cgan compare` from the command line.
 test-cli-analysis: $(CLI)
 	sh tests/cli_analysis.sh $(CLI)
@@ -184,16 +189,16 @@ test-valgrind: $(TEST_BIN)
 	    --errors-for-leak-kinds=definite,indirect $(TEST_BIN)
 
 # -------------------------------------------------------------------- bench
-# Benchmark programs (bench/*.c), linked statically; BENCH_ARGS is passed on.
-BENCH_SRC := $(sort $(wildcard bench/*.c))
-BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+# `make bench`: `cgan bench` (the paper model's training iteration, inference,
+# per-layer breakdown, RSS, environment); BENCH_ARGS is passed on, e.g.
+# BENCH_ARGS="--batch 16 --iters 3".  `make bench-compare`: the same side by
+# side with PyTorch (bench/compare.sh, needs python3-torch); COMPARE_ARGS is
+# passed on (--batch, --iters, --threads, --keep-coretype).
+bench: $(CLI)
+	$(CLI) bench $(BENCH_ARGS)
 
-$(BUILD)/bench/%: bench/%.c $(STATIC)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $< -o $@ $(STATIC) $(LIBS)
-
-bench: $(BENCH_BIN)
-	@for b in $(BENCH_BIN); do echo "bench: $$b $(BENCH_ARGS)"; $$b $(BENCH_ARGS) || exit 1; done
+bench-compare: $(CLI)
+	sh bench/compare.sh --cgan $(CLI) $(COMPARE_ARGS)
 
 # ------------------------------------------------------------------ install
 install: lib cli

@@ -151,10 +151,18 @@ CGAN_API int cgan_rng_get_state(const cgan_rng *r, uint8_t *state);
 CGAN_API int cgan_rng_set_state(cgan_rng *r, const uint8_t *state);
 
 /* =================================================================== threads */
-/* Number of threads the numeric kernels (and OpenBLAS) may use; 0 = default
- * (OPENBLAS_NUM_THREADS / OMP_NUM_THREADS, else all cores).  Process-wide. */
+/* Number of threads of the library's pool (the numeric kernels and the
+ * GEMMs it splits); 0 = default (OPENBLAS_NUM_THREADS / OMP_NUM_THREADS,
+ * else all cores).  Process-wide.  OpenBLAS itself is set to one thread at
+ * the first GEMM so that only this pool runs.  Results do not depend on it. */
 CGAN_API int cgan_set_num_threads(int n);
 CGAN_API int cgan_get_num_threads(void);
+/* The BLAS in use, for benchmark reports: OpenBLAS's core name (the kernel
+ * set chosen at run time, e.g. "SkylakeX", or "Haswell" when
+ * OPENBLAS_CORETYPE forces it) and its build configuration string.  Static
+ * strings, never NULL. */
+CGAN_API const char *cgan_blas_corename(void);
+CGAN_API const char *cgan_blas_config(void);
 
 #ifdef __cplusplus
 }

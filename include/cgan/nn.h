@@ -235,6 +235,22 @@ CGAN_API int cgan_model_init(cgan_model *m, cgan_rng *rng, int scheme);
  * zero, no forward state), e.g. one model per thread. */
 CGAN_API int cgan_model_clone(cgan_model **out, const cgan_model *src);
 
+/* Profiling: with profiling on, every forward and backward of a node adds
+ * its wall-clock seconds and its GEMM-like FLOPs (2 per multiply-add; conv,
+ * transposed conv, linear, self-attention; 0 for the others) to per-node
+ * counters.  Off by default (then nothing is measured).  Turning it on or
+ * off does not clear the counters; cgan_model_profile_reset does. */
+CGAN_API int cgan_model_set_profiling(cgan_model *m, int on);
+CGAN_API int cgan_model_profile_reset(cgan_model *m);
+CGAN_API int cgan_model_num_nodes(const cgan_model *m);
+/* Node `index` (0..num_nodes-1, insertion order): its name and layer kind
+ * (valid for the model's lifetime) and, for pass 0 = forward / 1 = backward,
+ * the accumulated seconds, FLOPs and number of calls.  Out-parameters may be
+ * NULL.  Errors: CGAN_EINVAL (index or pass out of range). */
+CGAN_API int cgan_model_node_profile(const cgan_model *m, int index, int pass,
+                                     const char **name, const char **kind,
+                                     double *seconds, double *flop, int64_t *calls);
+
 /* =============================================================== optimizers */
 typedef struct cgan_optim cgan_optim;
 

@@ -25,6 +25,7 @@ int cli_cmd_sheet(int argc, char **argv);
 int cli_cmd_synth(int argc, char **argv);
 int cli_cmd_report(int argc, char **argv);
 int cli_cmd_train(int argc, char **argv);
+int cli_cmd_bench(int argc, char **argv);
 
 /* Print "cgan NAME: message" with the library's last error, return 1. */
 int cli_fail(const char *cmd, const char *what);

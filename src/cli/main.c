@@ -18,6 +18,7 @@ static const cgan_cli_command commands[] = {
     {"synth", "write synthetic micrographs with ground truth (alloy, spinodal)", cli_cmd_synth},
     {"report", "HTML report and summary.json from a comparison (and a training run)", cli_cmd_report},
     {"train", "train the model on a prepared data set (checkpoints, log, samples)", cli_cmd_train},
+    {"bench", "time training and inference of the model on synthetic data", cli_cmd_bench},
 };
 static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
 

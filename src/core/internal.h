@@ -70,4 +70,15 @@ void cgan__atomic_abort(cgan__atomic_file *af);
 /* Thread count for the library's own loops (>= 1). */
 int cgan__threads(void);
 
+/* Run fn(ctx, b, e, part) over [0, n) in ranges of `grain` items (the last
+ * one shorter), handed out dynamically to the calling thread and sleeping
+ * pool workers (src/core/pool.c); part (0..cgan__parallel_max()-1) names the
+ * thread, for per-thread scratch.  Returns when all are done.  A call made
+ * while the pool is busy (from inside fn, or from another user thread) runs
+ * serially on the caller as part 0.  Results must not depend on which part
+ * runs an item (items write disjoint memory). */
+typedef void (*cgan__range_fn)(void *ctx, int64_t begin, int64_t end, int part);
+void cgan__parallel_for(int64_t n, int64_t grain, cgan__range_fn fn, void *ctx);
+int cgan__parallel_max(void);
+
 #endif /* CGAN_INTERNAL_H */

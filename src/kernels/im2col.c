@@ -15,8 +15,9 @@ static void valid_range(int64_t W, int64_t Wo, int s, int p, int b, int64_t *j0,
     if (*j0 > *j1) *j0 = *j1;
 }
 
-void cgan__im2col(const float *x, int64_t C, int64_t H, int64_t W, int k, int s, int p,
-                  int64_t Ho, int64_t Wo, float *cols, int64_t ld) {
+static CGAN__MULTIVERSION void im2col(const float *x, int64_t C, int64_t H, int64_t W, int k,
+                                      int s, int p, int64_t Ho, int64_t Wo, float *cols,
+                                      int64_t ld) {
     for (int64_t c = 0; c < C; c++) {
         const float *xc = x + c * H * W;
         for (int a = 0; a < k; a++) {
@@ -46,8 +47,9 @@ void cgan__im2col(const float *x, int64_t C, int64_t H, int64_t W, int k, int s,
     }
 }
 
-void cgan__col2im(const float *cols, int64_t ld, int64_t C, int64_t H, int64_t W, int k,
-                  int s, int p, int64_t Ho, int64_t Wo, float *x) {
+static CGAN__MULTIVERSION void col2im(const float *cols, int64_t ld, int64_t C, int64_t H,
+                                      int64_t W, int k, int s, int p, int64_t Ho, int64_t Wo,
+                                      float *x) {
     memset(x, 0, (size_t)(C * H * W) * sizeof(float));
     for (int64_t c = 0; c < C; c++) {
         float *xc = x + c * H * W;
@@ -71,4 +73,14 @@ void cgan__col2im(const float *cols, int64_t ld, int64_t C, int64_t H, int64_t W
             }
         }
     }
+}
+
+void cgan__im2col(const float *x, int64_t C, int64_t H, int64_t W, int k, int s, int p,
+                  int64_t Ho, int64_t Wo, float *cols, int64_t ld) {
+    im2col(x, C, H, W, k, s, p, Ho, Wo, cols, ld);
+}
+
+void cgan__col2im(const float *cols, int64_t ld, int64_t C, int64_t H, int64_t W, int k,
+                  int s, int p, int64_t Ho, int64_t Wo, float *x) {
+    col2im(cols, ld, C, H, W, k, s, p, Ho, Wo, x);
 }

@@ -9,6 +9,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Hot loops are built for AVX-512 and AVX2 as well as the baseline, chosen
+ * at load time (GCC function multiversioning): the installed library stays
+ * portable.  Clones must be static (a global one would export its resolver);
+ * the cgan__ entry points call them. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#define CGAN__MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define CGAN__MULTIVERSION
+#endif
+
 /* ---------------------------------------------------------------- gemm.c */
 /* Row-major C[M,N] = alpha * op(A) op(B) + beta * C, op = transpose when
  * ta/tb is non-zero (A is [M,K] or [K,M]); a thin cblas_sgemm shim. */
@@ -25,6 +35,19 @@ void cgan__im2col(const float *x, int64_t C, int64_t H, int64_t W, int k, int s,
 void cgan__col2im(const float *cols, int64_t ld, int64_t C, int64_t H, int64_t W, int k,
                   int s, int p, int64_t Ho, int64_t Wo, float *x);
 
+/* ------------------------------------------------------ batch_parallel.c */
+/* The batch forms, split over (image, channel) on the worker pool (same
+ * bits for any thread count).  im2col of x [N,C,H,W] into cols
+ * [C*k*k, N*Ho*Wo] (image n in columns n*Ho*Wo..); col2im the adjoint into
+ * x [N,C,H,W] (overwritten), plus bias[c] when bias is not NULL; the layout
+ * moves as below. */
+void cgan__im2col_batch(const float *x, int64_t N, int64_t C, int64_t H, int64_t W, int k,
+                        int s, int p, int64_t Ho, int64_t Wo, float *cols);
+void cgan__col2im_batch(const float *cols, int64_t N, int64_t C, int64_t H, int64_t W, int k,
+                        int s, int p, int64_t Ho, int64_t Wo, const float *bias, float *x);
+void cgan__nchw_to_cn_par(const float *x, int64_t N, int64_t C, int64_t P, float *y);
+void cgan__cn_to_nchw_par(const float *y, int64_t N, int64_t C, int64_t P, const float *bias,
+                          float *x);
 /* -------------------------------------------------------------- layout.c */
 /* x [N,C,P] -> y [C, N*P] (the batch folded into the columns). */
 void cgan__nchw_to_cn(const float *x, int64_t N, int64_t C, int64_t P, float *y);
@@ -69,6 +92,8 @@ void cgan__bn_bwd_apply(const float *x, const float *dy, int64_t N, int64_t C, i
 /* ------------------------------------------------------------- softmax.c */
 /* Softmax of each row of a [rows, cols], in place (max subtracted). */
 void cgan__softmax_rows(float *a, int64_t rows, int64_t cols);
+/* Attention scores: a [P, P] = softmax_rows(Q^T K) for q, k [Cq, P]. */
+void cgan__attn_softmax(const float *q, const float *k, int64_t P, int64_t Cq, float *a);
 /* Softmax backward in place: g[i,j] <- a[i,j] * (g[i,j] - sum_j' g[i,j'] a[i,j']). */
 void cgan__softmax_bwd_rows(const float *a, float *g, int64_t rows, int64_t cols);
 

@@ -5,16 +5,6 @@
 
 #include <string.h>
 
-/* Built for AVX-512 and AVX2 as well as the baseline, chosen at load time
- * (GCC function multiversioning): the installed library stays portable.
- * The clones are static (a global one would export its resolver) and the
- * cgan__ entry points call them. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define CGAN__MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define CGAN__MULTIVERSION
-#endif
-
 /* exp(x) for x <= 0 (softmax arguments after the max is subtracted):
  * x = k ln2 + r, |r| <= ln2/2, exp(r) by Cephes' degree-6 polynomial (about
  * 1 ulp), times 2^k built in the exponent bits.  Below -87 the result is
@@ -40,32 +30,50 @@ static inline float exp_nonpos(float x) {
 /* Sixteen independent lanes for the max and the sum, so both reductions
  * vectorise without reassociating a single accumulator. */
 #define LANES 16
-static CGAN__MULTIVERSION void softmax_rows(float *a, int64_t rows, int64_t cols) {
-    for (int64_t r = 0; r < rows; r++) {
-        float *row = a + r * cols;
-        float lane[LANES], acc[LANES];
-        int64_t j = 0, body = cols - cols % LANES;
-        for (int l = 0; l < LANES; l++) lane[l] = row[0];
-        for (; j < body; j += LANES)
-            for (int l = 0; l < LANES; l++) lane[l] = row[j + l] > lane[l] ? row[j + l] : lane[l];
-        float mx = lane[0];
-        for (int l = 1; l < LANES; l++) mx = lane[l] > mx ? lane[l] : mx;
-        for (; j < cols; j++) mx = row[j] > mx ? row[j] : mx;
-        for (int l = 0; l < LANES; l++) acc[l] = 0.0f;
-        for (j = 0; j < body; j += LANES)
-            for (int l = 0; l < LANES; l++) {
-                float e = exp_nonpos(row[j + l] - mx);
-                row[j + l] = e;
-                acc[l] += e;
-            }
-        float s = 0.0f;
-        for (; j < cols; j++) {
-            row[j] = exp_nonpos(row[j] - mx);
-            s += row[j];
+static inline void softmax_row(float *row, int64_t cols) {
+    float lane[LANES], acc[LANES];
+    int64_t j = 0, body = cols - cols % LANES;
+    for (int l = 0; l < LANES; l++) lane[l] = row[0];
+    for (; j < body; j += LANES)
+        for (int l = 0; l < LANES; l++) lane[l] = row[j + l] > lane[l] ? row[j + l] : lane[l];
+    float mx = lane[0];
+    for (int l = 1; l < LANES; l++) mx = lane[l] > mx ? lane[l] : mx;
+    for (; j < cols; j++) mx = row[j] > mx ? row[j] : mx;
+    for (int l = 0; l < LANES; l++) acc[l] = 0.0f;
+    for (j = 0; j < body; j += LANES)
+        for (int l = 0; l < LANES; l++) {
+            float e = exp_nonpos(row[j + l] - mx);
+            row[j + l] = e;
+            acc[l] += e;
         }
-        for (int l = 0; l < LANES; l++) s += acc[l];
-        float inv = 1.0f / s;
-        for (j = 0; j < cols; j++) row[j] *= inv;
+    float s = 0.0f;
+    for (; j < cols; j++) {
+        row[j] = exp_nonpos(row[j] - mx);
+        s += row[j];
+    }
+    for (int l = 0; l < LANES; l++) s += acc[l];
+    float inv = 1.0f / s;
+    for (j = 0; j < cols; j++) row[j] *= inv;
+}
+
+static CGAN__MULTIVERSION void softmax_rows(float *a, int64_t rows, int64_t cols) {
+    for (int64_t r = 0; r < rows; r++) softmax_row(a + r * cols, cols);
+}
+
+/* Row i of Q^T K (an inner dimension of C/8 = 8 is too thin for a GEMM to
+ * run well) built in place and softmaxed while it is still in L1. */
+static CGAN__MULTIVERSION void attn_softmax(const float *q, const float *k, int64_t P,
+                                            int64_t Cq, float *a) {
+    for (int64_t i = 0; i < P; i++) {
+        float *row = a + i * P;
+        float q0 = q[i];
+        for (int64_t j = 0; j < P; j++) row[j] = q0 * k[j];
+        for (int64_t c = 1; c < Cq; c++) {
+            float qc = q[c * P + i];
+            const float *kc = k + c * P;
+            for (int64_t j = 0; j < P; j++) row[j] += qc * kc[j];
+        }
+        softmax_row(row, P);
     }
 }
 
@@ -86,6 +94,10 @@ static CGAN__MULTIVERSION void softmax_bwd_rows(const float *a, float *g, int64_
 }
 
 void cgan__softmax_rows(float *a, int64_t rows, int64_t cols) { softmax_rows(a, rows, cols); }
+
+void cgan__attn_softmax(const float *q, const float *k, int64_t P, int64_t Cq, float *a) {
+    attn_softmax(q, k, P, Cq, a);
+}
 
 void cgan__softmax_bwd_rows(const float *a, float *g, int64_t rows, int64_t cols) {
     softmax_bwd_rows(a, g, rows, cols);

@@ -21,4 +21,16 @@ static inline int conv_check_input(const cgan_layer *l, const cgan_tensor *x) {
     return CGAN_OK;
 }
 
+/* Images per chunk: the batch is processed a few images at a time so that
+ * the im2col matrix of a chunk (rows x columns floats, columns = images *
+ * plane) stays in the last-level cache instead of being written to and read
+ * back from memory whole; about 1024 columns, at most 2^21 floats, at least
+ * one image.  From the shape alone, so results do not depend on threads. */
+static inline int64_t conv_chunk_images(int64_t N, int64_t plane, int64_t rows) {
+    int64_t by_cols = 1024 / plane, by_size = ((int64_t)1 << 21) / (rows * plane);
+    int64_t c = by_cols < by_size ? by_cols : by_size;
+    if (c < 1) c = 1;
+    return c < N ? c : N;
+}
+
 #endif

@@ -5,13 +5,45 @@
  * Saved for backward: QKV (cache[0], [N, C2, P]) and O (cache[1]).  The
  * P x P matrix A is never kept per sample: backward recomputes it from Q, K
  * (cheap next to the C-row products), so the only P x P memory is two
- * scratch matrices in the shared workspace, whatever the batch. */
+ * scratch matrices per pool thread in the shared workspace, whatever the
+ * batch.  Images run in parallel, one per thread; backward gathers dQKV of
+ * all images ([C2, N*P]) so that dWqkv is one batch-wide GEMM. */
+#include "../core/internal.h"
 #include "../kernels/kernels.h"
 #include "../nn/nn_internal.h"
 
 #include <string.h>
 
 #define CH(l) ((l)->iarg[0])
+
+/* Per-image work runs on the library's pool, one image per chunk item; each
+ * part has its own P x P scratch (its GEMMs then run single-threaded). */
+typedef struct sa_job {
+    cgan_layer *l;
+    const cgan_tensor *x, *dout;
+    float *din, *ws, *dqkv; /* dqkv: [C2, N*P], image n in columns n*P.. */
+    int64_t N, C, Cq, C2, P;
+    float gamma;
+} sa_job;
+
+static void forward_images(void *ctx, int64_t b, int64_t e, int part) {
+    const sa_job *j = ctx;
+    int64_t C = j->C, Cq = j->Cq, C2 = j->C2, P = j->P;
+    const float *W = j->l->param_block, *bias = W + C2 * C;
+    float *A = j->ws + (int64_t)part * P * P;
+    for (int64_t n = b; n < e; n++) {
+        const float *xn = j->x->data + n * C * P;
+        float *qkv = j->l->cache[0]->data + n * C2 * P, *o = j->l->cache[1]->data + n * C * P;
+        float *q = qkv, *k = qkv + Cq * P, *v = qkv + 2 * Cq * P;
+        for (int64_t r = 0; r < C2; r++)
+            for (int64_t p = 0; p < P; p++) qkv[r * P + p] = bias[r];
+        cgan__sgemm(0, 0, C2, P, C, 1.0f, W, C, xn, P, 1.0f, qkv, P);
+        cgan__attn_softmax(q, k, P, Cq, A); /* A = softmax(Q^T K) */
+        cgan__sgemm(0, 1, C, P, P, 1.0f, v, P, A, P, 0.0f, o, P); /* O = V A^T */
+        float *yn = j->l->out->data + n * C * P;
+        for (int64_t i = 0; i < C * P; i++) yn[i] = j->gamma * o[i] + xn[i];
+    }
+}
 
 static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int keep) {
     const cgan_tensor *x = in[0];
@@ -26,31 +58,43 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     if ((rc = cgan__tensor_resize(l->out, 4, x->shape)) != CGAN_OK ||
         (rc = cgan__cache(l, 0, 3, qs)) != CGAN_OK || (rc = cgan__cache(l, 1, 3, os)) != CGAN_OK)
         return rc;
-    float *A = cgan__ws_get(l->ws, (size_t)(P * P));
-    if (A == NULL) return CGAN_ENOMEM;
-    const float *W = l->param_block, *bias = W + C2 * C; /* memory order, see create */
-    float gamma = bias[C2];
-    for (int64_t n = 0; n < N; n++) {
-        const float *xn = x->data + n * C * P;
-        float *qkv = l->cache[0]->data + n * C2 * P, *o = l->cache[1]->data + n * C * P;
-        float *q = qkv, *k = qkv + Cq * P, *v = qkv + 2 * Cq * P;
-        for (int64_t r = 0; r < C2; r++)
-            for (int64_t p = 0; p < P; p++) qkv[r * P + p] = bias[r];
-        cgan__sgemm(0, 0, C2, P, C, 1.0f, W, C, xn, P, 1.0f, qkv, P);
-        cgan__sgemm(1, 0, P, P, Cq, 1.0f, q, P, k, P, 0.0f, A, P); /* E = Q^T K */
-        cgan__softmax_rows(A, P, P);
-        cgan__sgemm(0, 1, C, P, P, 1.0f, v, P, A, P, 0.0f, o, P); /* O = V A^T */
-        float *yn = l->out->data + n * C * P;
-        for (int64_t i = 0; i < C * P; i++) yn[i] = gamma * o[i] + xn[i];
-    }
+    float *ws = cgan__ws_get(l->ws, (size_t)(cgan__parallel_max() * P * P));
+    if (ws == NULL) return CGAN_ENOMEM;
+    const float *W = l->param_block;
+    sa_job j = {l, x, NULL, NULL, ws, NULL, N, C, Cq, C2, P, W[C2 * C + C2]};
+    cgan__parallel_for(N, 1, forward_images, &j);
     return CGAN_OK;
+}
+
+/* dV = gamma dY A;  dA = gamma dY^T V;  dE = softmax backward of dA;
+ * dQ = K dE^T;  dK = Q dE, into the image's columns of dqkv; then
+ * dX = dY + Wqkv^T dQKV for the image. */
+static void backward_images(void *ctx, int64_t b, int64_t e, int part) {
+    const sa_job *j = ctx;
+    int64_t C = j->C, Cq = j->Cq, C2 = j->C2, P = j->P, NP = j->N * P;
+    const float *W = j->l->param_block;
+    float *A = j->ws + (int64_t)part * 2 * P * P, *G = A + P * P;
+    for (int64_t n = b; n < e; n++) {
+        const float *dy = j->dout->data + n * C * P;
+        const float *qkv = j->l->cache[0]->data + n * C2 * P;
+        const float *q = qkv, *k = qkv + Cq * P, *v = qkv + 2 * Cq * P;
+        float *dq = j->dqkv + n * P, *dk = dq + Cq * NP, *dv = dq + 2 * Cq * NP;
+        cgan__attn_softmax(q, k, P, Cq, A);
+        cgan__sgemm(0, 0, C, P, P, j->gamma, dy, P, A, P, 0.0f, dv, NP);
+        cgan__sgemm(1, 0, P, P, C, j->gamma, dy, P, v, P, 0.0f, G, P);
+        cgan__softmax_bwd_rows(A, G, P, P);
+        cgan__sgemm(0, 1, Cq, P, P, 1.0f, k, P, G, P, 0.0f, dq, NP);
+        cgan__sgemm(0, 0, Cq, P, P, 1.0f, q, P, G, P, 0.0f, dk, NP);
+        if (j->din)
+            cgan__sgemm(1, 0, C, P, C2, 1.0f, W, C, dq, NP, 1.0f, j->din + n * C * P, P);
+    }
 }
 
 static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tensor *dout,
                     cgan_tensor *const *din, int want_params) {
     const cgan_tensor *x = in[0];
     int64_t N = x->shape[0], C = CH(l), Cq = C / 8, C2 = 2 * Cq + C;
-    int64_t P = x->shape[2] * x->shape[3];
+    int64_t P = x->shape[2] * x->shape[3], NP = N * P;
     const float *W = l->param_block;
     float gamma = W[C2 * C + C2];
     float *dW = l->grad_block, *db = dW + C2 * C;
@@ -58,29 +102,16 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
     if (din[0]) memcpy(din[0]->data, dout->data, (size_t)(N * C * P) * sizeof(float));
     /* gamma == 0 makes dO, and so every gradient through Q, K, V, exactly 0 */
     if (gamma == 0.0f || (!din[0] && !want_params)) return CGAN_OK;
-    float *ws = cgan__ws_get(l->ws, (size_t)(2 * P * P + C2 * P));
+    int64_t parts = cgan__parallel_max();
+    float *ws = cgan__ws_get(l->ws, (size_t)(parts * 2 * P * P + C2 * NP + C * NP));
     if (ws == NULL) return CGAN_ENOMEM;
-    float *A = ws, *G = ws + P * P, *dqkv = ws + 2 * P * P;
-    float *dq = dqkv, *dk = dqkv + Cq * P, *dv = dqkv + 2 * Cq * P;
-    for (int64_t n = 0; n < N; n++) {
-        const float *xn = x->data + n * C * P, *dy = dout->data + n * C * P;
-        const float *qkv = l->cache[0]->data + n * C2 * P;
-        const float *q = qkv, *k = qkv + Cq * P, *v = qkv + 2 * Cq * P;
-        cgan__sgemm(1, 0, P, P, Cq, 1.0f, q, P, k, P, 0.0f, A, P);
-        cgan__softmax_rows(A, P, P);
-        /* dV = gamma dY A;  dA = gamma dY^T V;  dE = softmax backward of dA */
-        cgan__sgemm(0, 0, C, P, P, gamma, dy, P, A, P, 0.0f, dv, P);
-        cgan__sgemm(1, 0, P, P, C, gamma, dy, P, v, P, 0.0f, G, P);
-        cgan__softmax_bwd_rows(A, G, P, P);
-        /* dQ = K dE^T;  dK = Q dE */
-        cgan__sgemm(0, 1, Cq, P, P, 1.0f, k, P, G, P, 0.0f, dq, P);
-        cgan__sgemm(0, 0, Cq, P, P, 1.0f, q, P, G, P, 0.0f, dk, P);
-        if (want_params) {
-            cgan__sgemm(0, 1, C2, C, P, 1.0f, dqkv, P, xn, P, 1.0f, dW, C);
-            for (int64_t r = 0; r < C2; r++) db[r] += (float)cgan__sum(dqkv + r * P, P);
-        }
-        if (din[0]) /* dX = dY + Wqkv^T dQKV */
-            cgan__sgemm(1, 0, C, P, C2, 1.0f, W, C, dqkv, P, 1.0f, din[0]->data + n * C * P, P);
+    float *dqkv = ws + parts * 2 * P * P, *xt = dqkv + C2 * NP;
+    sa_job j = {l, x, dout, din[0] ? din[0]->data : NULL, ws, dqkv, N, C, Cq, C2, P, gamma};
+    cgan__parallel_for(N, 1, backward_images, &j);
+    if (want_params) { /* one GEMM over the whole batch: dW += dQKV X^T */
+        cgan__nchw_to_cn_par(x->data, N, C, P, xt);
+        cgan__sgemm(0, 1, C2, C, NP, 1.0f, dqkv, NP, xt, NP, 1.0f, dW, C);
+        for (int64_t r = 0; r < C2; r++) db[r] += (float)cgan__sum(dqkv + r * NP, NP);
     }
     return CGAN_OK;
 }

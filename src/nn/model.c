@@ -270,8 +270,10 @@ int cgan_model_forward(cgan_model *m, const cgan_tensor *const *inputs, int n_in
         cgan__node *nd = &m->nodes[i];
         const cgan_tensor *in[CGAN__MAX_INPUTS];
         for (int k = 0; k < nd->n_in; k++) in[k] = cgan__model_value(m, nd->in[k]);
+        double t0 = m->profiling ? cgan__now() : 0.0;
         if ((rc = cgan__layer_fwd(nd->layer, in, train, keep)) != CGAN_OK)
             return cgan__model_node_error(m, nd, __func__, rc);
+        if (m->profiling) cgan__profile_add(nd->layer, 0, cgan__now() - t0, 0, 0);
     }
     m->fwd_state = keep ? 2 : 1;
     return CGAN_OK;

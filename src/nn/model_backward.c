@@ -63,9 +63,12 @@ static int backward_node(cgan_model *m, cgan__node *nd, int want_params) {
         direct[k] = !taken;
         din[k] = taken ? m->scratch[k] : src->grad;
     }
-    int rc = cgan__layer_bwd(nd->layer, in, m->values[nd->value].grad, din,
-                             want_params && nd->layer->n_params > 0);
+    double t0 = m->profiling ? cgan__now() : 0.0;
+    int wp = want_params && nd->layer->n_params > 0;
+    int rc = cgan__layer_bwd(nd->layer, in, m->values[nd->value].grad, din, wp);
     if (rc != CGAN_OK) return cgan__model_node_error(m, nd, "cgan_model_backward", rc);
+    if (m->profiling)
+        cgan__profile_add(nd->layer, 1, cgan__now() - t0, din[0] != NULL || din[1] != NULL, wp);
     for (int k = 0; k < nd->n_in; k++) {
         if (din[k] == NULL) continue;
         cgan__value *src = &m->values[nd->in[k]];

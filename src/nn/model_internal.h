@@ -48,11 +48,17 @@ struct cgan_model {
     cgan_tensor *scratch[CGAN__MAX_INPUTS]; /* second contributions to one gradient */
     cgan__ws ws;                            /* shared by every layer */
     int train;
+    int profiling; /* cgan_model_set_profiling */
     int fwd_state; /* 0 none, 1 forward without gradients, 2 forward kept */
     int have_input_grads;
 };
 
 const cgan_tensor *cgan__model_value(const cgan_model *m, int v);
 int cgan__model_node_error(const cgan_model *m, const cgan__node *nd, const char *fn, int rc);
+
+/* Monotonic seconds, for profiling. */
+double cgan__now(void);
+/* Add one pass (0 forward, 1 backward) of a node to its profile. */
+void cgan__profile_add(cgan_layer *l, int pass, double seconds, int want_dx, int want_params);
 
 #endif

@@ -94,7 +94,15 @@ struct cgan_layer {
     int fwd_train;   /* mode of that forward */
     int in_ndim[CGAN__MAX_INPUTS];
     int64_t in_shape[CGAN__MAX_INPUTS][4];
+
+    /* profiling (cgan_model_set_profiling): accumulated per pass */
+    double prof_s[2], prof_flop[2]; /* [0] forward, [1] backward */
+    int64_t prof_calls[2];
 };
+
+/* GEMM-like FLOPs (2 per multiply-add) of the layer's last forward, from its
+ * kind, constructor arguments and input/output shapes; 0 for the others. */
+double cgan__layer_fwd_flop(const cgan_layer *l);
 
 /* Allocate a layer of the given kind with its parameters and buffers
  * (values zero, except init kinds BN_GAMMA/ONE which start at 1). */
