@@ -256,6 +256,7 @@ int main(int argc, char **argv) {
     int good;
     printf("%s: libcgan %s\n", ALLOY_NAME, cgan_version_string());
     if (!parse(argc, argv, &s)) return 2;
+    setvbuf(stdout, NULL, _IOLBF, 0); /* progress shows up when piped to a file */
     if (s.smoke) printf("smoke run: tiny settings, the numbers below mean nothing\n");
     snprintf(real_dir, sizeof real_dir, "%s/real", s.out);
     snprintf(gen_dir, sizeof gen_dir, "%s/generated", s.out);
