@@ -229,6 +229,7 @@ static int compare(const settings *s, const char *real_dir, const char *gen_dir)
             printf("%-44s %9.3f %9.3f %9.4f %9.4f %8.3f %8.3f %7.1f %7.1f\n",
                    cgan_comparison_condition(cmp, i), v[0], v[1], v[2], v[3], v[4], v[5], dev[0], dev[1]);
         }
+        printf("(nan: no grain measured in a condition's generated images; MAPD skips it)\n");
         for (int f = 0; f < 3; f++) {
             double mapd, floor;
             good = good && ok(cgan_comparison_mapd(cmp, feats[f], &mapd, &floor), "MAPD");

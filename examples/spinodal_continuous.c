@@ -74,7 +74,7 @@ static int parse(int argc, char **argv, settings *s) {
 
 /* Simulate the grid (one seed) into dir; returns the number of conditions. */
 static int simulate(const settings *s, const char *dir, uint64_t seed) {
-    static const double xs[5] = {0.30, 0.35, 0.40, 0.45, 0.50}, ts[5] = {100, 200, 400, 800, 1600};
+    static const double xs[5] = {0.30, 0.35, 0.40, 0.45, 0.50}, ts[5] = {200, 400, 800, 1600, 3200};
     static const double smoke_xs[3] = {0.35, 0.40, 0.45}, smoke_ts[3] = {50, 100, 200};
     cgan_synth_spinodal *sim = NULL;
     int n = s->smoke ? 3 : 5;
