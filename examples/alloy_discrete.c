@@ -77,7 +77,8 @@ static int parse(int argc, char **argv, settings *s) {
         s->train_images = 1; s->test_images = 1; s->per_image = 8; s->count = 4;
     }
     if (!s->out) {
-        snprintf(out, sizeof out, "out/examples/%s", ALLOY_NAME);
+        /* a smoke run never overwrites a real run's outputs */
+        snprintf(out, sizeof out, "out/examples/%s%s", ALLOY_NAME, s->smoke ? "_smoke" : "");
         s->out = out;
     }
     return s->iters > 0 && s->width > 0 && s->batch > 0;

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #define MAXC 64 /* conditions */
+#define DEFAULT_OUT "out/examples/spinodal_continuous"
 
 typedef struct settings {
     int smoke, full, width, batch, field, size, runs, count;
@@ -50,10 +51,9 @@ static int ok(int st, const char *what) {
 }
 
 static int parse(int argc, char **argv, settings *s) {
-    *s = (settings){0, 0, 16, 32, 128, 64, 2, 32, 300, 1, "out/examples/spinodal_continuous"};
+    *s = (settings){0, 0, 16, 32, 128, 64, 2, 32, 300, 1, DEFAULT_OUT};
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        int v = i + 1 < argc;
+        const char *a = argv[i]; int v = i + 1 < argc;
         if (!strcmp(a, "--smoke")) s->smoke = 1;
         else if (!strcmp(a, "--full")) s->full = 1;
         else if (v && !strcmp(a, "--out")) s->out = argv[++i];
@@ -69,6 +69,7 @@ static int parse(int argc, char **argv, settings *s) {
     }
     if (s->full) { s->field = 256; s->size = 128; s->width = 64; s->batch = 128; s->iters = 20000; s->runs = 4; }
     if (s->smoke) { s->field = 64; s->width = 8; s->batch = 8; s->iters = 2; s->runs = 1; s->count = 4; }
+    if (s->smoke && !strcmp(s->out, DEFAULT_OUT)) s->out = DEFAULT_OUT "_smoke"; /* keep real runs */
     return s->iters > 0 && s->width > 0 && s->batch > 0;
 }
 
@@ -265,7 +266,7 @@ static void report(const cond *c, int nc) {
 
 int main(int argc, char **argv) {
     settings s;
-    cond c[MAXC];
+    cond c[MAXC] = {{0}};
     char sim_train[1024], sim_test[1024], csv[1100], test_csv[1100], npz[3][1100], ckpt[1100];
     cgan_dataset *test = NULL, *dc = NULL, *dd = NULL;
     cgan_gan *gc = NULL, *gd = NULL;
@@ -279,7 +280,6 @@ int main(int argc, char **argv) {
     snprintf(npz[0], sizeof npz[0], "%s/train_continuous.npz", s.out);
     snprintf(npz[1], sizeof npz[1], "%s/train_discrete.npz", s.out);
     snprintf(npz[2], sizeof npz[2], "%s/truth.npz", s.out);
-    memset(c, 0, sizeof c);
     int nc = simulate(&s, sim_train, 1);
     int good = nc > 0 && simulate(&s, sim_test, 2) == nc && split(sim_train, c, nc, csv, sizeof csv) &&
                prepare(&s, csv, 1, 1, npz[0]) && prepare(&s, csv, 0, 1, npz[1]) &&
