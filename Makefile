@@ -121,6 +121,9 @@ $(BUILD)/examples/static/%: examples/%.c $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c99 -Wall -Wextra -O2 -Iinclude $< -o $@ $(STATIC) $(LIBS)
 
+# alloy_ablation.c is alloy_discrete.c with one setting changed (#include).
+$(BUILD)/examples/shared/alloy_ablation $(BUILD)/examples/static/alloy_ablation: examples/alloy_discrete.c
+
 # --------------------------------------------------------------------- tests
 $(BUILD)/tests/suites.h: $(TEST_SRC)
 	@mkdir -p $(dir $@)
