@@ -20,26 +20,16 @@ static int init_continuous_proxy(cgan_model *m, cgan_rng *rng, int64_t k, int64_
 }
 
 int cgan_build_critic(cgan_model **out, const cgan_config *c, cgan_rng *rng) {
-    graph_builder b = {NULL, CGAN_OK};
+    graph_builder b;
     cgan_layer *l = NULL;
-    int rc;
-    CGAN__CHECK_NOT_NULL(out, "out");
-    *out = NULL;
-    CGAN__CHECK_NOT_NULL(c, "config");
-    if ((rc = cgan__cfg_validate(c)) != CGAN_OK) return rc;
+    int x, y, h, plane, d, p, e, rc = gb_begin(&b, out, c, "critic", "image", "condition", &x, &y);
+    if (rc != CGAN_OK) return rc;
     const int64_t w = cgan__cfg_int(c, CGAN_CONFIG_D_WIDTH), dim = cgan__cfg_int(c, CGAN_CONFIG_EMBED_DIM);
     const int size = cgan__cfg_int(c, CGAN_CONFIG_IMAGE_SIZE);
     const int64_t k = cgan__cfg_int(c, CGAN_CONFIG_COND_DIM);
     const double slope = cgan__cfg_num(c, CGAN_CONFIG_LRELU_SLOPE);
     const int proxy_reuse = cgan__cfg_int(c, CGAN_CONFIG_PROXY_REUSE);
-    int x, y, h, plane, d, p, e;
 
-    if ((rc = cgan_model_create(&b.m, "critic")) != CGAN_OK) return rc;
-    if ((rc = cgan_model_add_input(b.m, "image", &x)) != CGAN_OK ||
-        (rc = cgan_model_add_input(b.m, "condition", &y)) != CGAN_OK) {
-        cgan_model_destroy(b.m);
-        return rc;
-    }
     h = x;
     if (size >= 256) {
         h = gb_conv(&b, "conv0", h, 1, w, 0);
@@ -72,14 +62,7 @@ int cgan_build_critic(cgan_model **out, const cgan_config *c, cgan_rng *rng) {
     if (b.rc == CGAN_OK) b.rc = cgan_model_add_output(b.m, d, NULL);
     if (b.rc == CGAN_OK) b.rc = cgan_model_add_output(b.m, p, NULL);
     if (b.rc == CGAN_OK) b.rc = cgan_model_add_output(b.m, e, NULL);
-    if (b.rc == CGAN_OK && rng) {
-        b.rc = cgan_model_init(b.m, rng, cgan__cfg_int(c, CGAN_CONFIG_INIT));
-        if (b.rc == CGAN_OK && k > 0 && !proxy_reuse) b.rc = init_continuous_proxy(b.m, rng, k, dim);
-    }
-    if (b.rc != CGAN_OK) {
-        cgan_model_destroy(b.m);
-        return b.rc;
-    }
-    *out = b.m;
-    return CGAN_OK;
+    gb_init(&b, c, rng);
+    if (b.rc == CGAN_OK && rng && k > 0 && !proxy_reuse) b.rc = init_continuous_proxy(b.m, rng, k, dim);
+    return gb_finish(&b, out);
 }

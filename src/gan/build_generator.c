@@ -5,25 +5,15 @@
 #include "graph_builder.h"
 
 int cgan_build_generator(cgan_model **out, const cgan_config *c, cgan_rng *rng) {
-    graph_builder b = {NULL, CGAN_OK};
+    graph_builder b;
     cgan_layer *l = NULL;
-    int rc;
-    CGAN__CHECK_NOT_NULL(out, "out");
-    *out = NULL;
-    CGAN__CHECK_NOT_NULL(c, "config");
-    if ((rc = cgan__cfg_validate(c)) != CGAN_OK) return rc;
+    int z, y, h, rc = gb_begin(&b, out, c, "generator", "z", "condition", &z, &y);
+    if (rc != CGAN_OK) return rc;
     const int64_t nz = cgan__cfg_int(c, CGAN_CONFIG_NOISE_DIM), w = cgan__cfg_int(c, CGAN_CONFIG_G_WIDTH);
     const int size = cgan__cfg_int(c, CGAN_CONFIG_IMAGE_SIZE);
     const double slope = cgan__cfg_num(c, CGAN_CONFIG_LRELU_SLOPE);
     const int continuous = cgan__cfg_int(c, CGAN_CONFIG_COND_DIM) > 0;
-    int z, y, h;
 
-    if ((rc = cgan_model_create(&b.m, "generator")) != CGAN_OK) return rc;
-    if ((rc = cgan_model_add_input(b.m, "z", &z)) != CGAN_OK ||
-        (rc = cgan_model_add_input(b.m, "condition", &y)) != CGAN_OK) {
-        cgan_model_destroy(b.m);
-        return rc;
-    }
     h = gb_condition(&b, continuous ? "cond" : "embed", y, c, nz);
     rc = cgan_layer_create_mul(&l, 0);
     h = gb_add(&b, rc, l, "mix", h, z);
@@ -48,11 +38,6 @@ int cgan_build_generator(cgan_model **out, const cgan_config *c, cgan_rng *rng) 
     rc = cgan_layer_create_tanh(&l, 0);
     h = gb_add(&b, rc, l, "tanh", h, -1);
     if (b.rc == CGAN_OK) b.rc = cgan_model_add_output(b.m, h, NULL);
-    if (b.rc == CGAN_OK && rng) b.rc = cgan_model_init(b.m, rng, cgan__cfg_int(c, CGAN_CONFIG_INIT));
-    if (b.rc != CGAN_OK) {
-        cgan_model_destroy(b.m);
-        return b.rc;
-    }
-    *out = b.m;
-    return CGAN_OK;
+    gb_init(&b, c, rng);
+    return gb_finish(&b, out);
 }

@@ -36,3 +36,35 @@ int gb_condition(graph_builder *b, const char *name, int in, const cgan_config *
                    : cgan_layer_create_embedding(&l, cgan__cfg_int(c, CGAN_CONFIG_NUM_CLASSES), dim, 0);
     return gb_add(b, rc, l, name, in, -1);
 }
+
+int gb_begin(graph_builder *b, cgan_model **out, const cgan_config *c, const char *prefix,
+             const char *in0, const char *in1, int *id0, int *id1) {
+    int rc;
+    b->m = NULL;
+    b->rc = CGAN_OK;
+    CGAN__CHECK_NOT_NULL(out, "out");
+    *out = NULL;
+    CGAN__CHECK_NOT_NULL(c, "config");
+    if ((rc = cgan__cfg_validate(c)) != CGAN_OK) return rc;
+    if ((rc = cgan_model_create(&b->m, prefix)) != CGAN_OK) return rc;
+    if ((rc = cgan_model_add_input(b->m, in0, id0)) != CGAN_OK ||
+        (rc = cgan_model_add_input(b->m, in1, id1)) != CGAN_OK) {
+        cgan_model_destroy(b->m);
+        b->m = NULL;
+    }
+    return rc;
+}
+
+void gb_init(graph_builder *b, const cgan_config *c, cgan_rng *rng) {
+    if (b->rc == CGAN_OK && rng) b->rc = cgan_model_init(b->m, rng, cgan__cfg_int(c, CGAN_CONFIG_INIT));
+}
+
+int gb_finish(graph_builder *b, cgan_model **out) {
+    if (b->rc != CGAN_OK) {
+        cgan_model_destroy(b->m);
+        b->m = NULL;
+        return b->rc;
+    }
+    *out = b->m;
+    return CGAN_OK;
+}

@@ -10,6 +10,14 @@ typedef struct graph_builder {
     int rc; /* first failure, CGAN_OK while all went well */
 } graph_builder;
 
+/* Check the arguments and the configuration, then create the model named
+ * prefix with its two inputs (ids in *id0 and *id1). */
+int gb_begin(graph_builder *b, cgan_model **out, const cgan_config *c, const char *prefix,
+             const char *in0, const char *in1, int *id0, int *id1);
+/* Initialise the parameters from rng (none if rng is NULL). */
+void gb_init(graph_builder *b, const cgan_config *c, cgan_rng *rng);
+/* Hand the model to *out, or destroy it after any failure; returns the status. */
+int gb_finish(graph_builder *b, cgan_model **out);
 /* Add `layer` (created by the caller with status create_rc) as node `name`
  * on the given inputs; returns the node id (-1 after any failure). */
 int gb_add(graph_builder *b, int create_rc, cgan_layer *layer, const char *name, int in0, int in1);
