@@ -239,31 +239,30 @@ static int check_shape(const char *fn, int ndim, const int64_t *shape, const voi
     return CGAN_OK;
 }
 
+/* A fixed-size numeric member: dtype descr, itemsize bytes per element. */
+static int add_numeric(cgan_npz_writer *w, const char *fn, const char *name, const char *descr,
+                       int64_t itemsize, encode_fn enc, int ndim, const int64_t *shape,
+                       const void *data) {
+    int64_t numel;
+    int rc = check_name(w, fn, name);
+    if (rc == CGAN_OK) rc = check_shape(fn, ndim, shape, data, &numel);
+    if (rc == CGAN_OK) rc = add_member(w, name, descr, ndim, shape, numel, itemsize, data, enc);
+    return rc;
+}
+
 int cgan_npz_add_float(cgan_npz_writer *w, const char *name, int ndim, const int64_t *shape,
                        const float *data) {
-    int64_t numel;
-    int rc = check_name(w, __func__, name);
-    if (rc == CGAN_OK) rc = check_shape(__func__, ndim, shape, data, &numel);
-    if (rc == CGAN_OK) rc = add_member(w, name, "<f4", ndim, shape, numel, 4, data, enc_copy4);
-    return rc;
+    return add_numeric(w, __func__, name, "<f4", 4, enc_copy4, ndim, shape, data);
 }
 
 int cgan_npz_add_int64(cgan_npz_writer *w, const char *name, int ndim, const int64_t *shape,
                        const int64_t *data) {
-    int64_t numel;
-    int rc = check_name(w, __func__, name);
-    if (rc == CGAN_OK) rc = check_shape(__func__, ndim, shape, data, &numel);
-    if (rc == CGAN_OK) rc = add_member(w, name, "<i8", ndim, shape, numel, 8, data, enc_copy8);
-    return rc;
+    return add_numeric(w, __func__, name, "<i8", 8, enc_copy8, ndim, shape, data);
 }
 
 int cgan_npz_add_double(cgan_npz_writer *w, const char *name, int ndim, const int64_t *shape,
                         const double *data) {
-    int64_t numel;
-    int rc = check_name(w, __func__, name);
-    if (rc == CGAN_OK) rc = check_shape(__func__, ndim, shape, data, &numel);
-    if (rc == CGAN_OK) rc = add_member(w, name, "<f8", ndim, shape, numel, 8, data, enc_copy8);
-    return rc;
+    return add_numeric(w, __func__, name, "<f8", 8, enc_copy8, ndim, shape, data);
 }
 
 int cgan_npz_add_tensor(cgan_npz_writer *w, const char *name, const cgan_tensor *t) {
