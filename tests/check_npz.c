@@ -249,6 +249,40 @@ START_TEST(npy_roundtrip_and_atomicity) {
 }
 END_TEST
 
+/* float64 members round-trip exactly; read_double converts other dtypes. */
+START_TEST(float64_members_are_exact) {
+    const char *dir = test_tmpdir();
+    char path[512];
+    cgan_npz_writer *w;
+    cgan_npz_reader *r;
+    double lr = 2e-4, third[3] = {1.0 / 3.0, -1e-300, 12345.678901234567}, back[3];
+    float f[2] = {0.1f, -2.5f};
+    int64_t three = 3, two = 2;
+    int dtype;
+    snprintf(path, sizeof path, "%s/d.npz", dir);
+    CK_OK(cgan_npz_writer_create(&w, path, 0));
+    CK_OK(cgan_npz_add_double(w, "lr", 0, NULL, &lr));
+    CK_OK(cgan_npz_add_double(w, "v", 1, &three, third));
+    CK_OK(cgan_npz_add_float(w, "f", 1, &two, f));
+    CK_FAILS(cgan_npz_add_double(w, "x", 1, &three, NULL), CGAN_EINVAL);
+    CK_OK(cgan_npz_writer_finish(w));
+    cgan_npz_writer_destroy(w);
+    CK_OK(cgan_npz_reader_open(&r, path));
+    CK_OK(cgan_npz_member_info(r, "v", &dtype, NULL, NULL, NULL, NULL));
+    ck_assert_int_eq(dtype, CGAN_NPY_FLOAT64);
+    CK_OK(cgan_npz_read_double(r, "lr", back, 1));
+    ck_assert(back[0] == 2e-4);
+    CK_OK(cgan_npz_read_double(r, "v", back, 3));
+    for (int i = 0; i < 3; i++) ck_assert(back[i] == third[i]);
+    CK_OK(cgan_npz_read_double(r, "f", back, 2));
+    ck_assert(back[0] == (double)0.1f && back[1] == -2.5);
+    CK_FAILS(cgan_npz_read_double(r, "v", back, 2), CGAN_ESHAPE);
+    cgan_npz_reader_destroy(r);
+    unlink(path);
+    rmdir(dir);
+}
+END_TEST
+
 Suite *cgan_test_npz_suite(void) {
     Suite *s = suite_create("npz");
     TCase *tc = tcase_create("numpy");
@@ -262,6 +296,7 @@ Suite *cgan_test_npz_suite(void) {
     tcase_add_test(tc, roundtrip_stored);
     tcase_add_test(tc, roundtrip_zip64);
     tcase_add_test(tc, same_data_same_bytes);
+    tcase_add_test(tc, float64_members_are_exact);
     tcase_add_test(tc, npy_roundtrip_and_atomicity);
     suite_add_tcase(s, tc);
     return s;
