@@ -8,7 +8,7 @@
 set -e
 CGAN=${CGAN:-bin/cgan}
 OUT=${OUT:-out/demo}
-ITERS=${DEMO_ITERS:-700}
+ITERS=${DEMO_ITERS:-1200}
 # Narrower networks than the paper (widths 16) so training fits the budget.
 DEMO_SET=${DEMO_SET:---set g_width=16 --set d_width=16 --batch 32}
 SIZE=128          # patches of 128 px ...
