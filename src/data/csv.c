@@ -21,6 +21,15 @@ void cgan__csv_free(char **fields, int n) {
     free(fields);
 }
 
+int cgan__csv_skip_comment(const char **pp) {
+    const char *s = *pp;
+    while (*s == ' ' || *s == '\t') s++;
+    if (*s != '#' && *s != '\n' && *s != '\r') return 0;
+    while (*s && *s != '\n') s++;
+    *pp = *s ? s + 1 : s;
+    return 1;
+}
+
 int cgan__csv_record(const char **pp, char ***fields, int *n, const char **why) {
     const char *p = *pp;
     char **f = NULL;

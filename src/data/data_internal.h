@@ -13,6 +13,8 @@ const char *cgan__manifest_file(const cgan_manifest *m);
  * not span lines); fields are malloc'd into *fields (count in *n), *p moves
  * past the line end.  Returns 0, or -1 with *why set for a quoting error. */
 int cgan__csv_record(const char **p, char ***fields, int *n, const char **why);
+/* If the line at *p is blank or a '#' comment, move *p past it and return 1. */
+int cgan__csv_skip_comment(const char **p);
 void cgan__csv_free(char **fields, int n);
 
 /* patch_transform of a data set (NULL if the file had none). */

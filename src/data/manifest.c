@@ -272,13 +272,7 @@ int cgan_manifest_load(cgan_manifest **out, const char *path) {
         int n;
         const char *why;
         line++;
-        const char *s = p;
-        while (*s == ' ' || *s == '\t') s++;
-        if (*s == '#' || *s == '\n' || *s == '\r') { /* comment or blank line */
-            while (*p && *p != '\n') p++;
-            if (*p) p++;
-            continue;
-        }
+        if (cgan__csv_skip_comment(&p)) continue;
         if (cgan__csv_record(&p, &f, &n, &why) != 0) {
             rc = row_error(m, line, "%s", why);
             break;

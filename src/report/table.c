@@ -65,16 +65,11 @@ int cgan__table_load(cgan__table *t, const char *path) {
     const char *p = text;
     int64_t line = 0, cap = 0;
     while (*p && rc == CGAN_OK) {
-        const char *s = p, *why = "";
+        const char *why = "";
         char **f;
         int n;
         line++;
-        while (*s == ' ' || *s == '\t') s++;
-        if (*s == '#' || *s == '\n' || *s == '\r') { /* comment or blank line */
-            while (*p && *p != '\n') p++;
-            if (*p) p++;
-            continue;
-        }
+        if (cgan__csv_skip_comment(&p)) continue;
         if (cgan__csv_record(&p, &f, &n, &why) != 0) {
             rc = cgan__error(CGAN_EFORMAT, "%s line %lld: %s", path, (long long)line, why);
             break;
