@@ -19,7 +19,14 @@ grep -q '"layers"' "$tmp/out.json" && fail "--no-layers still lists layers"
 if command -v /usr/bin/python3 > /dev/null; then
     /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["batch"] == 4 and d["iter_s"]["min"] <= d["iter_s"]["max"]' "$tmp/out.json" || fail "bad JSON"
 fi
+# --set changes the benchmarked model: no self-attention node, settings echoed
+$CGAN bench --config small --batch 4 --iters 1 --set self_attention=0 --set g_width=8 > "$tmp/set.txt"
+grep -q 'settings: self_attention=0 g_width=8' "$tmp/set.txt" || fail "--set not echoed"
+grep -q 'attn' "$tmp/set.txt" && fail "--set self_attention=0 ignored"
 set +e
+$CGAN bench --set nonsense=1 > "$tmp/err.txt" 2>&1
+[ $? -eq 2 ] || fail "--set nonsense=1: exit status should be 2"
+grep -q 'nonsense' "$tmp/err.txt" || fail "--set nonsense=1: the message does not name it"
 $CGAN bench --batch 1 > /dev/null 2>&1
 [ $? -eq 2 ] || fail "--batch 1: exit status should be 2"
 $CGAN bench --config huge > /dev/null 2>&1

@@ -12,17 +12,20 @@
 
 static const char *usage =
     "[--batch B] [--iters N] [--threads T] [--infer-batch B] [--config paper|small]\n"
-    "                 [--no-layers] [--json]\n"
+    "                 [--set NAME=VALUE]... [--no-layers] [--json]\n"
     "  Time N training iterations (N_CRITIC critic steps + 1 generator step,\n"
     "  after one warm-up iteration) of the configuration on random tensors and\n"
     "  print the median, min and max seconds, the generator's inference rate\n"
     "  (eval mode, images/s), a per-layer forward/backward breakdown with\n"
     "  GFLOP/s (GEMM-like work only), peak RSS and the environment.\n"
     "  Defaults: --batch 64 --iters 5 --threads 0 (library default)\n"
-    "  --infer-batch = batch --config paper.";
+    "  --infer-batch = batch --config paper.  --set changes any setting of\n"
+    "  `cgan info` by name, as for cgan train (--set g_width=16).";
 
 typedef struct bench_opts {
     int batch, iters, threads, infer_batch, json, layers, preset;
+    int n_sets;
+    const char *sets[32]; /* --set NAME=VALUE, applied in order */
 } bench_opts;
 
 typedef struct bench_result {
@@ -149,7 +152,7 @@ static double profiled_seconds(cgan_model *m, double *flop) {
 }
 
 static int parse(int argc, char **argv, bench_opts *o) {
-    *o = (bench_opts){64, 5, 0, 0, 0, 1, CGAN_PRESET_PAPER};
+    *o = (bench_opts){64, 5, 0, 0, 0, 1, CGAN_PRESET_PAPER, 0, {0}};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int *target = !strcmp(a, "--batch") ? &o->batch : !strcmp(a, "--iters") ? &o->iters
@@ -166,6 +169,10 @@ static int parse(int argc, char **argv, bench_opts *o) {
             if (!strcmp(c, "paper")) o->preset = CGAN_PRESET_PAPER;
             else if (!strcmp(c, "small")) o->preset = CGAN_PRESET_SMALL;
             else return cli_usage("bench", usage, "--config is paper or small");
+        } else if (!strcmp(a, "--set") && i + 1 < argc) {
+            if (o->n_sets == (int)(sizeof o->sets / sizeof o->sets[0]))
+                return cli_usage("bench", usage, "too many --set options");
+            o->sets[o->n_sets++] = argv[++i];
         } else if (!strcmp(a, "--json")) {
             o->json = 1;
         } else if (!strcmp(a, "--no-layers")) {
@@ -246,6 +253,9 @@ static void report(const bench_opts *o, const bench_result *r, cgan_gan *g) {
     if (o->json) {
         printf("{\n  \"implementation\": \"libcgan %s\", \"config\": \"%s\", \"batch\": %d, "
                "\"iters\": %d,\n", cgan_version_string(), cfg, o->batch, o->iters);
+        printf("  \"set\": [");
+        for (int i = 0; i < o->n_sets; i++) printf("%s\"%s\"", i ? ", " : "", o->sets[i]);
+        printf("],\n");
         printf("  \"iter_s\": {\"median\": %.4f, \"min\": %.4f, \"max\": %.4f, \"all\": [", med,
                lo, hi);
         for (int i = 0; i < o->iters; i++) printf("%s%.4f", i ? ", " : "", r->iter_s[i]);
@@ -269,6 +279,8 @@ static void report(const bench_opts *o, const bench_result *r, cgan_gan *g) {
     }
     printf("libcgan %s bench: %s configuration, batch %d, %d iterations\n",
            cgan_version_string(), cfg, o->batch, o->iters);
+    for (int i = 0; i < o->n_sets; i++) printf("%s%s", i ? " " : "settings: ", o->sets[i]);
+    if (o->n_sets) printf("\n");
     printf("environment: OpenBLAS core %s, %d thread(s), OPENBLAS_CORETYPE=%s\n",
            cgan_blas_corename(), cgan_get_num_threads(), coretype ? coretype : "(unset)");
     printf("             %s\n             cpu: %s\n", cgan_blas_config(), cpu);
@@ -306,8 +318,14 @@ int cli_cmd_bench(int argc, char **argv) {
     if (r.iter_s == NULL) return cli_fail("bench", "out of memory");
     rc = 1;
     if (cgan_config_create(&c, o.preset) != CGAN_OK ||
-        cgan_config_set(c, CGAN_CONFIG_BATCH, o.batch) != CGAN_OK ||
-        cgan_gan_create(&g, c, 1) != CGAN_OK) {
+        cgan_config_set(c, CGAN_CONFIG_BATCH, o.batch) != CGAN_OK) {
+        rc = cli_fail("bench", "cannot create the configuration");
+        goto done;
+    }
+    for (int i = 0; i < o.n_sets; i++)
+        if ((rc = cli_config_set("bench", usage, c, o.sets[i])) != 0) goto done;
+    rc = 1;
+    if (cgan_gan_create(&g, c, 1) != CGAN_OK) {
         rc = cli_fail("bench", "cannot create the model");
     } else if (run(&o, g, c, &r)) {
         rc = cli_fail("bench", "a training step failed");
@@ -315,6 +333,7 @@ int cli_cmd_bench(int argc, char **argv) {
         report(&o, &r, g);
         rc = 0;
     }
+done:
     cgan_gan_destroy(g);
     cgan_config_destroy(c);
     free(r.iter_s);

@@ -133,27 +133,6 @@ static int exists(const char *path) {
     return stat(path, &st) == 0;
 }
 
-/* --set NAME=VALUE on the configuration: a usage error if the name or the
- * value is not accepted (the library's message says which and why). */
-static int apply_set(cgan_config *c, const char *arg) {
-    char name[128], *end;
-    const char *eq = strchr(arg, '=');
-    if (eq == NULL || eq == arg || (size_t)(eq - arg) >= sizeof name)
-        return cli_usage("train", usage, "--set needs NAME=VALUE");
-    memcpy(name, arg, (size_t)(eq - arg));
-    name[eq - arg] = '\0';
-    double v = strtod(eq + 1, &end);
-    if (end == eq + 1 || *end) {
-        fprintf(stderr, "cgan train: --set %s: '%s' is not a number\n", name, eq + 1);
-        return 2;
-    }
-    if (cgan_config_set_by_name(c, name, v) != CGAN_OK) {
-        fprintf(stderr, "cgan train: --set %s: %s\n", arg, cgan_last_error());
-        return 2;
-    }
-    return 0;
-}
-
 /* The configuration: preset, adapted to the data set, then the options. */
 static int make_config(const train_args *a, const cgan_dataset *d, cgan_config **out) {
     cgan_config *c = NULL;
@@ -180,7 +159,7 @@ static int make_config(const train_args *a, const cgan_dataset *d, cgan_config *
         fprintf(stderr, "cgan train: --contrastive-weight: %s\n", cgan_last_error());
         rc = 2;
     }
-    for (int i = 0; rc == 0 && i < a->n_sets; i++) rc = apply_set(c, a->sets[i]);
+    for (int i = 0; rc == 0 && i < a->n_sets; i++) rc = cli_config_set("train", usage, c, a->sets[i]);
     if (rc == 0 && !a->continuous && cgan_dataset_continuous(d))
         fprintf(stderr, "cgan train: note: %s was prepared with --continuous; training on its %lld "
                         "classes (add --continuous for continuous conditioning)\n",

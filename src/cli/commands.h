@@ -31,5 +31,9 @@ int cli_cmd_bench(int argc, char **argv);
 int cli_fail(const char *cmd, const char *what);
 /* Print a usage error for the command, return 2. */
 int cli_usage(const char *cmd, const char *usage, const char *problem);
+/* --set NAME=VALUE on a configuration (config_set.c): 0, or 2 after a usage
+ * error that names the setting and why (the library's message). */
+struct cgan_config;
+int cli_config_set(const char *cmd, const char *usage, struct cgan_config *c, const char *arg);
 
 #endif
