@@ -143,7 +143,9 @@ static void fill(cgan_imageset *s, const char *dir, const char *set, uint64_t se
 }
 
 /* The comparison's feature vector of one image, rebuilt from its own
- * measurement (correlation length: 1/e crossing of the normalised S2). */
+ * measurement (correlation length: 1/e crossing of the normalised S2) and
+ * the grey autocorrelation of the image. */
+#define NF CGAN_RECOGNITION_N_FEATURES
 static void vector_of(const char *path, const cgan_analysis_opts *o, double *v) {
     cgan_tensor *t;
     cgan_micrograph *m;
@@ -167,6 +169,7 @@ static void vector_of(const char *path, const cgan_analysis_opts *o, double *v) 
         }
         g_prev = g;
     }
+    CK_OK(cgan_grey_autocorrelation(t, NULL, CGAN_RECOGNITION_TEXTURE_LAGS, v + 7));
     cgan_micrograph_destroy(m);
     cgan_tensor_destroy(t);
 }
@@ -191,28 +194,28 @@ START_TEST(drawn_conditions_are_recognised_in_a_comparison) {
     for (int s = 0; s < 2; s++)
         for (int k = 0; k < 9; k++) ck_assert_int_eq(conf[s][k], k % 4 == 0 ? 3 : 0);
     /* the assignments equal the classifier run on vectors rebuilt by hand */
-    double xr[9 * 7], xg[9 * 7];
+    double xr[9 * NF], xg[9 * NF];
     int lab[9], got[9];
     char path[512];
     for (int k = 0; k < 3; k++)
         for (int i = 0; i < 3; i++) {
             lab[3 * k + i] = k;
             snprintf(path, sizeof path, "%s/real_%s/%d.png", dir, conds[k].name, i);
-            vector_of(path, o, xr + 7 * (3 * k + i));
+            vector_of(path, o, xr + NF * (3 * k + i));
             snprintf(path, sizeof path, "%s/gen_%s/%d.png", dir, conds[k].name, i);
-            vector_of(path, o, xg + 7 * (3 * k + i));
+            vector_of(path, o, xg + NF * (3 * k + i));
         }
     for (int i = 0; i < 9; i++) {
-        double v[2][7];
+        double v[2][NF];
         CK_OK(cgan_comparison_recognition_vector(c, CGAN_SET_REAL, i, v[0]));
         CK_OK(cgan_comparison_recognition_vector(c, CGAN_SET_GENERATED, i, v[1]));
-        for (int j = 0; j < 7; j++) {
-            ck_assert_double_eq_tol(v[0][j], xr[7 * i + j], 1e-9 * fabs(xr[7 * i + j]));
-            ck_assert_double_eq_tol(v[1][j], xg[7 * i + j], 1e-9 * fabs(xg[7 * i + j]));
+        for (int j = 0; j < NF; j++) {
+            ck_assert_double_eq_tol(v[0][j], xr[NF * i + j], 1e-9 * fabs(xr[NF * i + j]));
+            ck_assert_double_eq_tol(v[1][j], xg[NF * i + j], 1e-9 * fabs(xg[NF * i + j]));
         }
     }
     CK_FAILS(cgan_comparison_recognition_vector(c, CGAN_SET_REAL, 9, xr), CGAN_EINVAL);
-    CK_OK(cgan_recognition_classify(xr, lab, 9, 7, 3, xg, 9, got));
+    CK_OK(cgan_recognition_classify(xr, lab, 9, NF, 3, xg, 9, got));
     for (int i = 0; i < 9; i++) ck_assert_int_eq(got[i], cgan_comparison_assigned(c, CGAN_SET_GENERATED, i));
     /* labels swapped between two real conditions: the generated images of
      * those conditions are now "wrong", 3 of 9 stay right */

@@ -22,6 +22,18 @@ START_TEST(recognition_errors) {
     ck_assert_int_eq(cgan_comparison_assigned(NULL, CGAN_SET_REAL, 0), -1);
     ck_assert_ptr_null(cgan_recognition_feature_name(CGAN_RECOGNITION_N_FEATURES));
     ck_assert_str_eq(cgan_recognition_feature_name(4), "CorrelationLength");
+    ck_assert_str_eq(cgan_recognition_feature_name(7), "GreyCorr1");
+    /* the texture's buffers, also on the error path (valgrind) */
+    cgan_tensor *t = NULL, *m = NULL;
+    double rho[4];
+    CK_OK(cgan_tensor_create4(&t, 1, 1, 12, 10));
+    CK_OK(cgan_tensor_create4(&m, 1, 1, 12, 10));
+    for (int64_t i = 0; i < 120; i++) cgan_tensor_data(t)[i] = (float)(i % 7);
+    cgan_tensor_data(m)[5] = 1.0f;
+    CK_OK(cgan_grey_autocorrelation(t, m, 4, rho));
+    CK_FAILS(cgan_grey_autocorrelation(t, m, 10, rho), CGAN_EINVAL);
+    cgan_tensor_destroy(t);
+    cgan_tensor_destroy(m);
 }
 END_TEST
 

@@ -289,6 +289,21 @@ CGAN_API int cgan_comparison_distance(const cgan_comparison *c, int cond, cgan_s
  * written atomically. */
 CGAN_API int cgan_comparison_write_report(const cgan_comparison *c, const char *dir);
 
+/* ==================================================== grey-level texture */
+/* Normalised autocovariance of the grey values, radially averaged:
+ * rho[r-1] = sum (g(x) - m)(g(x+d) - m) / (pairs * var) over every pair of
+ * pixels whose separation |d| rounds to r (r = 1..max_lag; both pixels not
+ * excluded, within the image: no wrap-around), m and var the mean and
+ * population variance of the pixels not excluded.  rho is 1 at r = 0 and
+ * falls with distance; a lamellar texture gives a minimum near half its
+ * period.  img: [H,W], [1,H,W] or [1,1,H,W], any grey scale (rho does not
+ * depend on it); exclude: NULL or a mask of the image's size, nonzero =
+ * excluded.  A constant image gives NaN.  Errors: CGAN_EINVAL (NULL,
+ * max_lag not in 1..64 or not below the width and height), CGAN_ESHAPE,
+ * CGAN_ENOMEM. */
+CGAN_API int cgan_grey_autocorrelation(const cgan_tensor *img, const cgan_tensor *exclude,
+                                       int max_lag, double *rho);
+
 /* ================================================ condition recognition */
 /* The paper's qualitative claim (Fig. 2 vs Fig. S-5) made measurable: can a
  * generated image's processing condition be recognised from its measured
@@ -320,8 +335,11 @@ CGAN_API int cgan_recognition_loo(const double *train, const int *labels, int64_
  * this order: MeanArea, Density, MeanAR, PhaseFraction, CorrelationLength
  * (the r where the normalised two-point correlation (S2(r)-p^2)/(p-p^2)
  * first falls to 1/e, linearly interpolated, in um or px; the S2 radius
- * when it never does; NaN for p = 0 or 1), ChordX, ChordY. */
-#define CGAN_RECOGNITION_N_FEATURES 7
+ * when it never does; NaN for p = 0 or 1), ChordX, ChordY, then the grey
+ * texture GreyCorr1 .. GreyCorr8 (cgan_grey_autocorrelation at lags 1..8
+ * px of the image as measured, mask pixels excluded). */
+#define CGAN_RECOGNITION_TEXTURE_LAGS 8
+#define CGAN_RECOGNITION_N_FEATURES (7 + CGAN_RECOGNITION_TEXTURE_LAGS)
 /* Name of recognition feature i (static string), NULL out of range. */
 CGAN_API const char *cgan_recognition_feature_name(int i);
 

@@ -82,6 +82,16 @@ static int measure_one(cgan__image_rec *r, const cgan__image_item *it,
     }
     if (rc == CGAN_OK && record(r, m) != CGAN_OK)
         rc = cgan__error(CGAN_ENOMEM, "cgan_comparison_run: out of memory at %s", it->path);
+    if (rc == CGAN_OK) {
+        int64_t h, w;
+        cgan__image_hw(img, &h, &w);
+        if (h > CGAN_RECOGNITION_TEXTURE_LAGS && w > CGAN_RECOGNITION_TEXTURE_LAGS)
+            rc = cgan_grey_autocorrelation(img, mask, CGAN_RECOGNITION_TEXTURE_LAGS, r->tex);
+        else /* too small for the texture: it counts as the training mean */
+            for (int k = 0; k < CGAN_RECOGNITION_TEXTURE_LAGS; k++) r->tex[k] = NAN;
+        if (rc != CGAN_OK) rc = cgan__error(rc, "cgan_comparison_run: image %s: %s", it->path,
+                                            cgan_last_error());
+    }
     cgan_micrograph_destroy(m);
     cgan_tensor_destroy(img);
     cgan_tensor_destroy(mask);

@@ -39,6 +39,7 @@ typedef struct cgan__image_rec {
     double *s2;
     int flagged;       /* generated image whose threshold is outside the real range */
     double px_len;     /* length of one pixel in the output units (S2 radii are in px) */
+    double tex[CGAN_RECOGNITION_TEXTURE_LAGS]; /* grey autocorrelation at lags 1.. px */
 } cgan__image_rec;
 
 /* A list of image indices (with repeats when bootstrapping). */

@@ -9,7 +9,9 @@
 #include <string.h>
 
 static const char *const feature_names[CGAN_RECOGNITION_N_FEATURES] = {
-    "MeanArea", "Density", "MeanAR", "PhaseFraction", "CorrelationLength", "ChordX", "ChordY"};
+    "MeanArea",  "Density",   "MeanAR",    "PhaseFraction", "CorrelationLength",
+    "ChordX",    "ChordY",    "GreyCorr1", "GreyCorr2",     "GreyCorr3",
+    "GreyCorr4", "GreyCorr5", "GreyCorr6", "GreyCorr7",     "GreyCorr8"};
 
 const char *cgan_recognition_feature_name(int i) {
     return i >= 0 && i < CGAN_RECOGNITION_N_FEATURES ? feature_names[i] : NULL;
@@ -158,6 +160,7 @@ static void vector(const cgan_comparison *c, const cgan__image_rec *r, double *o
     out[4] = correlation_length(r, c->s2n);
     out[5] = r->feat[CGAN_FEATURE_CHORD_X];
     out[6] = r->feat[CGAN_FEATURE_CHORD_Y];
+    for (int k = 0; k < CGAN_RECOGNITION_TEXTURE_LAGS; k++) out[7 + k] = r->tex[k];
 }
 
 int cgan__comparison_recognise(cgan_comparison *c) {
