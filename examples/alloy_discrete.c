@@ -55,7 +55,7 @@ static int make_dir(const char *path) {
 static int parse(int argc, char **argv, settings *s) {
     static char out[512];
     int full = 0;
-    *s = (settings){0, 16, 32, 128, 4, 2, 40, 48, 300, 1, NULL};
+    *s = (settings){0, 16, 32, 128, 4, 4, 40, 96, 300, 1, NULL};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--smoke")) s->smoke = 1;
