@@ -98,7 +98,7 @@ assert s["noise_floor"]["recognition_accuracy_real_loo"] == r["real_leave_one_ou
 assert "MeanArea" in s["noise_floor"]["mapd_pct"]
 m = s["settings"]["measurement"]
 assert m["CGAN_ANALYSIS_SMOOTH_SIGMA"] == 2 and m["CGAN_ANALYSIS_WINDOW_HI"] == 108, m
-assert len(s["settings"]["recognition"]["features"]) == 7
+assert len(s["settings"]["recognition"]["features"]) == 15
 t = s["training"]
 assert t["iterations"] == 20 and t["last_iteration"] == 20, t
 assert t["final"]["Wasserstein"] == 20.5 and t["final"]["gen_wgan"] == 20.25, t["final"]
