@@ -45,7 +45,19 @@ static void gemm_range(void *ctx, int64_t b, int64_t e, int part) {
     }
 }
 
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
 static void blas_single(void) { openblas_set_num_threads(1); }
+
+/* Handles the empty cases; returns 0 when nothing is left to do. */
+static int gemm_trivial(int64_t M, int64_t N, int64_t K, float beta, float *C, int64_t ldc) {
+    if (M <= 0 || N <= 0) return 0;
+    if (K <= 0) { /* C = beta*C; BLAS would do the same, but be explicit */
+        for (int64_t i = 0; i < M; i++)
+            for (int64_t j = 0; j < N; j++) C[i * ldc + j] = beta == 0.0f ? 0.0f : beta * C[i * ldc + j];
+        return 0;
+    }
+    return 1;
+}
 
 /* below this many multiply-adds a GEMM is not worth splitting */
 #define SPLIT_MIN_MACS (1 << 21)
@@ -54,14 +66,8 @@ static void blas_single(void) { openblas_set_num_threads(1); }
 void cgan__sgemm(int ta, int tb, int64_t M, int64_t N, int64_t K, float alpha,
                  const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
                  float *C, int64_t ldc) {
-    static pthread_once_t once = PTHREAD_ONCE_INIT;
-    if (M <= 0 || N <= 0) return;
-    if (K <= 0) { /* C = beta*C; BLAS would do the same, but be explicit */
-        for (int64_t i = 0; i < M; i++)
-            for (int64_t j = 0; j < N; j++) C[i * ldc + j] = beta == 0.0f ? 0.0f : beta * C[i * ldc + j];
-        return;
-    }
-    pthread_once(&once, blas_single);
+    if (!gemm_trivial(M, N, K, beta, C, ldc)) return;
+    pthread_once(&blas_once, blas_single);
     if (M * N * K < SPLIT_MIN_MACS) {
         blas(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
@@ -71,4 +77,12 @@ void cgan__sgemm(int ta, int tb, int64_t M, int64_t N, int64_t K, float alpha,
     int64_t len = g.split_cols ? N : M;
     g.align = ((len + BLOCKS - 1) / BLOCKS + 63) / 64 * 64;
     cgan__parallel_for((len + g.align - 1) / g.align, 1, gemm_range, &g);
+}
+
+void cgan__sgemm_whole(int ta, int tb, int64_t M, int64_t N, int64_t K, float alpha,
+                       const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
+                       float *C, int64_t ldc) {
+    if (!gemm_trivial(M, N, K, beta, C, ldc)) return;
+    pthread_once(&blas_once, blas_single);
+    blas(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }

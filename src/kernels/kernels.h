@@ -25,6 +25,11 @@
 void cgan__sgemm(int ta, int tb, int64_t M, int64_t N, int64_t K, float alpha,
                  const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
                  float *C, int64_t ldc);
+/* The same as one single-threaded BLAS call, never split: for callers that
+ * already run on the pool (a chunk of a convolution per thread). */
+void cgan__sgemm_whole(int ta, int tb, int64_t M, int64_t N, int64_t K, float alpha,
+                       const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
+                       float *C, int64_t ldc);
 
 /* -------------------------------------------------------------- im2col.c */
 /* Image x [C,H,W] -> cols [C*k*k, Ho*Wo] at row stride ld: row (c*k+a)*k+b,

@@ -2,8 +2,34 @@
  * of images at a time (conv_chunk_images: the chunk's cols stay in cache):
  *   cols [Ci*k*k, c*Po] (image n in columns n*Po..), Yt [Co, c*Po] = W cols,
  * then Yt is moved to NCHW with the bias.  Backward recomputes cols
- * (cheaper than keeping them) for dW and scatters W^T dYt with col2im. */
+ * (cheaper than keeping them) for dW and scatters W^T dYt with col2im.
+ * conv_run_chunks decides how the chunks share the threads. */
 #include "conv_common.h"
+
+typedef struct conv2d_ctx {
+    cgan_layer *l;
+    const float *x, *dy; /* input; output gradient (backward) */
+    float *y, *dx;       /* output (forward); input gradient or NULL (backward) */
+    int64_t H, W, Ho, Wo, Po, K;
+} conv2d_ctx;
+
+/* forward of one chunk; scratch: cols [K, c*Po] then Yt [Co, c*Po] */
+static void forward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, float *dw,
+                          float beta, int par) {
+    const conv2d_ctx *t = vctx;
+    cgan_layer *l = t->l;
+    int64_t cp = c * t->Po;
+    float *cols = scratch, *yt = scratch + t->K * cp, *y = t->y + n0 * CO(l) * t->Po;
+    const float *bias = l->n_params > 1 ? l->params[1].value.data : NULL;
+    (void)dw, (void)beta;
+    cgan__im2col_batch(t->x + n0 * CI(l) * t->H * t->W, c, CI(l), t->H, t->W, KS(l), ST(l), PD(l),
+                       t->Ho, t->Wo, cols);
+    /* one image: its [Co, Po] output is already NCHW */
+    float *dst = c == 1 && bias == NULL ? y : yt;
+    CONV_GEMM(par)(0, 0, CO(l), cp, t->K, 1.0f, l->params[0].value.data, t->K, cols, cp, 0.0f,
+                   dst, cp);
+    if (dst == yt) cgan__cn_to_nchw_par(yt, c, CO(l), t->Po, bias, y);
+}
 
 static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int keep) {
     const cgan_tensor *x = in[0];
@@ -18,22 +44,35 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     int64_t shape[4] = {N, CO(l), Ho, Wo}, Po = Ho * Wo, K = CI(l) * KS(l) * KS(l);
     rc = cgan__tensor_resize(l->out, 4, shape);
     if (rc != CGAN_OK) return rc;
-    int64_t cn = conv_chunk_images(N, Po, K), CP = cn * Po;
-    float *ws = cgan__ws_get(l->ws, (size_t)((K + CO(l)) * CP));
-    if (ws == NULL) return CGAN_ENOMEM;
-    float *cols = ws, *yt = ws + K * CP;
-    const float *bias = l->n_params > 1 ? l->params[1].value.data : NULL;
-    for (int64_t n0 = 0; n0 < N; n0 += cn) {
-        int64_t c = N - n0 < cn ? N - n0 : cn, cp = c * Po;
-        float *y = l->out->data + n0 * CO(l) * Po;
-        cgan__im2col_batch(x->data + n0 * CI(l) * H * W, c, CI(l), H, W, KS(l), ST(l), PD(l), Ho,
-                           Wo, cols);
-        /* one image: its [Co, Po] output is already NCHW */
-        float *dst = c == 1 && bias == NULL ? y : yt;
-        cgan__sgemm(0, 0, CO(l), cp, K, 1.0f, l->params[0].value.data, K, cols, cp, 0.0f, dst, cp);
-        if (dst == yt) cgan__cn_to_nchw_par(yt, c, CO(l), Po, bias, y);
+    conv2d_ctx t = {l, x->data, NULL, l->out->data, NULL, H, W, Ho, Wo, Po, K};
+    int64_t cn = conv_chunk_images(N, Po, K);
+    conv_chunks job = {N, cn, (size_t)((K + CO(l)) * cn * Po), NULL, 0, forward_chunk, &t};
+    return conv_run_chunks(l->ws, &job);
+}
+
+/* backward of one chunk; scratch: cols [K, c*Po] then dYt [Co, c*Po] */
+static void backward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, float *dw,
+                           float beta, int par) {
+    const conv2d_ctx *t = vctx;
+    cgan_layer *l = t->l;
+    int64_t cp = c * t->Po;
+    float *cols = scratch, *dyt = scratch + t->K * cp;
+    const float *dy = t->dy + n0 * CO(l) * t->Po;
+    if (c > 1) { /* one image's [Co, Po] gradient is already dYt */
+        cgan__nchw_to_cn_par(dy, c, CO(l), t->Po, dyt);
+        dy = dyt;
     }
-    return CGAN_OK;
+    if (dw) { /* dW[Co,K] = beta dW + dYt cols^T */
+        cgan__im2col_batch(t->x + n0 * CI(l) * t->H * t->W, c, CI(l), t->H, t->W, KS(l), ST(l),
+                           PD(l), t->Ho, t->Wo, cols);
+        CONV_GEMM(par)(0, 1, CO(l), t->K, cp, 1.0f, dy, cp, cols, cp, beta, dw, t->K);
+    }
+    if (t->dx) { /* dcols[K, c*Po] = W^T dYt, then scattered back per image */
+        CONV_GEMM(par)(1, 0, t->K, cp, CO(l), 1.0f, l->params[0].value.data, t->K, dy, cp, 0.0f,
+                       cols, cp);
+        cgan__col2im_batch(cols, c, CI(l), t->H, t->W, KS(l), ST(l), PD(l), t->Ho, t->Wo, NULL,
+                           t->dx + n0 * CI(l) * t->H * t->W);
+    }
 }
 
 static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tensor *dout,
@@ -43,31 +82,15 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
     int64_t Ho = dout->shape[2], Wo = dout->shape[3], Po = Ho * Wo;
     int64_t K = CI(l) * KS(l) * KS(l);
     if (!din[0] && !want_params) return CGAN_OK;
-    int64_t cn = conv_chunk_images(N, Po, K), CP = cn * Po;
-    float *ws = cgan__ws_get(l->ws, (size_t)((K + CO(l)) * CP));
-    if (ws == NULL) return CGAN_ENOMEM;
-    float *cols = ws, *dyt = ws + K * CP;
     if (want_params && l->n_params > 1)
         cgan__sum_nchw_acc(dout->data, N, CO(l), Po, l->params[1].grad.data);
-    for (int64_t n0 = 0; n0 < N; n0 += cn) {
-        int64_t c = N - n0 < cn ? N - n0 : cn, cp = c * Po;
-        const float *dy = dout->data + n0 * CO(l) * Po;
-        if (c > 1) { /* one image's [Co, Po] gradient is already dYt */
-            cgan__nchw_to_cn_par(dy, c, CO(l), Po, dyt);
-            dy = dyt;
-        }
-        if (want_params) { /* dW[Co,K] += dYt cols^T, chunk by chunk in order */
-            cgan__im2col_batch(x->data + n0 * CI(l) * H * W, c, CI(l), H, W, KS(l), ST(l), PD(l),
-                               Ho, Wo, cols);
-            cgan__sgemm(0, 1, CO(l), K, cp, 1.0f, dy, cp, cols, cp, 1.0f, l->params[0].grad.data, K);
-        }
-        if (din[0]) { /* dcols[K, c*Po] = W^T dYt, then scattered back per image */
-            cgan__sgemm(1, 0, K, cp, CO(l), 1.0f, l->params[0].value.data, K, dy, cp, 0.0f, cols, cp);
-            cgan__col2im_batch(cols, c, CI(l), H, W, KS(l), ST(l), PD(l), Ho, Wo, NULL,
-                               din[0]->data + n0 * CI(l) * H * W);
-        }
-    }
-    return CGAN_OK;
+    conv2d_ctx t = {l, x->data, dout->data, NULL, din[0] ? din[0]->data : NULL,
+                    H, W, Ho, Wo, Po, K};
+    int64_t cn = conv_chunk_images(N, Po, K);
+    conv_chunks job = {N, cn, (size_t)((K + CO(l)) * cn * Po),
+                       want_params ? l->params[0].grad.data : NULL, (size_t)(CO(l) * K),
+                       backward_chunk, &t};
+    return conv_run_chunks(l->ws, &job);
 }
 
 static const cgan__layer_ops ops = {"conv2d", 1, 0, forward, backward};

@@ -33,4 +33,27 @@ static inline int64_t conv_chunk_images(int64_t N, int64_t plane, int64_t rows) 
     return c < N ? c : N;
 }
 
+/* One chunk of images [n0, n0+c): scratch holds the caller's scratch_floats
+ * for this thread; dw (NULL when no weight gradient is wanted) receives
+ * beta*dw + this chunk's contribution; par says whether the chunk's kernels
+ * may split over the pool (cgan__sgemm) or must run whole on this thread
+ * (cgan__sgemm_whole).  Chosen from the shape alone, like everything here. */
+typedef void (*conv_chunk_fn)(void *ctx, int64_t n0, int64_t c, float *scratch, float *dw,
+                              float beta, int par);
+
+typedef struct conv_chunks {
+    int64_t N, chunk;      /* images, images per chunk (conv_chunk_images) */
+    size_t scratch_floats; /* per thread */
+    float *dw;             /* weight gradient to accumulate into, or NULL */
+    size_t dw_floats;
+    conv_chunk_fn fn;
+    void *ctx;
+} conv_chunks;
+
+/* Run fn over every chunk (conv_chunks.c); CGAN_ENOMEM if scratch cannot grow. */
+int conv_run_chunks(cgan__ws *ws, const conv_chunks *job);
+
+/* a GEMM split over the pool, or whole on this thread */
+#define CONV_GEMM(par) ((par) ? cgan__sgemm : cgan__sgemm_whole)
+
 #endif

@@ -4,8 +4,36 @@
  *   Xt [Ci, c*Pin] (x with the images folded into columns),
  *   cols [Co*k*k, c*Pin] = W^T Xt  (W read as [Ci, Co*k*k]),
  *   y_n = col2im(cols columns of image n) + bias.
- * Backward: dcols = im2col(dy); dXt = W dcols; dW += Xt dcols^T. */
+ * Backward: dcols = im2col(dy); dXt = W dcols; dW += Xt dcols^T.
+ * conv_run_chunks decides how the chunks share the threads. */
 #include "conv_common.h"
+
+typedef struct convt2d_ctx {
+    cgan_layer *l;
+    const float *x, *dy; /* input; output gradient (backward) */
+    float *y, *dx;       /* output (forward); input gradient or NULL (backward) */
+    int64_t H, W, Ho, Wo, Pin, Pout, Kc;
+} convt2d_ctx;
+
+/* forward of one chunk; scratch: Xt [Ci, c*Pin] then cols [Co*k*k, c*Pin] */
+static void forward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, float *dw,
+                          float beta, int par) {
+    const convt2d_ctx *t = vctx;
+    cgan_layer *l = t->l;
+    int64_t cp = c * t->Pin;
+    float *xt = scratch, *cols = scratch + CI(l) * cp;
+    const float *xs = t->x + n0 * CI(l) * t->Pin;
+    (void)dw, (void)beta;
+    if (c > 1) { /* one image's [Ci, Pin] is already Xt */
+        cgan__nchw_to_cn_par(xs, c, CI(l), t->Pin, xt);
+        xs = xt;
+    }
+    CONV_GEMM(par)(1, 0, t->Kc, cp, CI(l), 1.0f, l->params[0].value.data, t->Kc, xs, cp, 0.0f,
+                   cols, cp);
+    cgan__col2im_batch(cols, c, CO(l), t->Ho, t->Wo, KS(l), ST(l), PD(l), t->H, t->W,
+                       l->n_params > 1 ? l->params[1].value.data : NULL,
+                       t->y + n0 * CO(l) * t->Pout);
+}
 
 static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int keep) {
     const cgan_tensor *x = in[0];
@@ -20,23 +48,35 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     int64_t shape[4] = {N, CO(l), Ho, Wo}, Pin = H * W, Kc = CO(l) * KS(l) * KS(l);
     rc = cgan__tensor_resize(l->out, 4, shape);
     if (rc != CGAN_OK) return rc;
-    int64_t cn = conv_chunk_images(N, Pin, Kc), CP = cn * Pin, Pout = Ho * Wo;
-    float *ws = cgan__ws_get(l->ws, (size_t)((CI(l) + Kc) * CP));
-    if (ws == NULL) return CGAN_ENOMEM;
-    float *xt = ws, *cols = ws + CI(l) * CP;
-    for (int64_t n0 = 0; n0 < N; n0 += cn) {
-        int64_t c = N - n0 < cn ? N - n0 : cn, cp = c * Pin;
-        const float *xs = x->data + n0 * CI(l) * Pin;
-        if (c > 1) { /* one image's [Ci, Pin] is already Xt */
-            cgan__nchw_to_cn_par(xs, c, CI(l), Pin, xt);
+    convt2d_ctx t = {l, x->data, NULL, l->out->data, NULL, H, W, Ho, Wo, Pin, Ho * Wo, Kc};
+    int64_t cn = conv_chunk_images(N, Pin, Kc);
+    conv_chunks job = {N, cn, (size_t)((CI(l) + Kc) * cn * Pin), NULL, 0, forward_chunk, &t};
+    return conv_run_chunks(l->ws, &job);
+}
+
+/* backward of one chunk; scratch: Xt [Ci, c*Pin] then dcols [Co*k*k, c*Pin] */
+static void backward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, float *dw,
+                           float beta, int par) {
+    const convt2d_ctx *t = vctx;
+    cgan_layer *l = t->l;
+    int64_t cp = c * t->Pin;
+    float *xt = scratch, *dcols = scratch + CI(l) * cp;
+    cgan__im2col_batch(t->dy + n0 * CO(l) * t->Pout, c, CO(l), t->Ho, t->Wo, KS(l), ST(l), PD(l),
+                       t->H, t->W, dcols);
+    if (dw) { /* dW[Ci, Co*k*k] = beta dW + Xt dcols^T */
+        const float *xs = t->x + n0 * CI(l) * t->Pin;
+        if (c > 1) {
+            cgan__nchw_to_cn_par(xs, c, CI(l), t->Pin, xt);
             xs = xt;
         }
-        cgan__sgemm(1, 0, Kc, cp, CI(l), 1.0f, l->params[0].value.data, Kc, xs, cp, 0.0f, cols, cp);
-        cgan__col2im_batch(cols, c, CO(l), Ho, Wo, KS(l), ST(l), PD(l), H, W,
-                           l->n_params > 1 ? l->params[1].value.data : NULL,
-                           l->out->data + n0 * CO(l) * Pout);
+        CONV_GEMM(par)(0, 1, CI(l), t->Kc, cp, 1.0f, xs, cp, dcols, cp, beta, dw, t->Kc);
     }
-    return CGAN_OK;
+    if (t->dx) { /* dXt[Ci, c*Pin] = W dcols (an image's is already NCHW) */
+        float *dx = t->dx + n0 * CI(l) * t->Pin, *dst = c == 1 ? dx : xt;
+        CONV_GEMM(par)(0, 0, CI(l), cp, t->Kc, 1.0f, l->params[0].value.data, t->Kc, dcols, cp,
+                       0.0f, dst, cp);
+        if (c > 1) cgan__cn_to_nchw_par(xt, c, CI(l), t->Pin, NULL, dx);
+    }
 }
 
 static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tensor *dout,
@@ -46,31 +86,15 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
     int64_t Ho = dout->shape[2], Wo = dout->shape[3], Pout = Ho * Wo;
     int64_t Kc = CO(l) * KS(l) * KS(l);
     if (!din[0] && !want_params) return CGAN_OK;
-    int64_t cn = conv_chunk_images(N, Pin, Kc), CP = cn * Pin;
-    float *ws = cgan__ws_get(l->ws, (size_t)((CI(l) + Kc) * CP));
-    if (ws == NULL) return CGAN_ENOMEM;
-    float *xt = ws, *dcols = ws + CI(l) * CP;
     if (want_params && l->n_params > 1)
         cgan__sum_nchw_acc(dout->data, N, CO(l), Pout, l->params[1].grad.data);
-    for (int64_t n0 = 0; n0 < N; n0 += cn) {
-        int64_t c = N - n0 < cn ? N - n0 : cn, cp = c * Pin;
-        cgan__im2col_batch(dout->data + n0 * CO(l) * Pout, c, CO(l), Ho, Wo, KS(l), ST(l), PD(l),
-                           H, W, dcols);
-        if (want_params) { /* dW[Ci, Co*k*k] += Xt dcols^T, chunk by chunk in order */
-            const float *xs = x->data + n0 * CI(l) * Pin;
-            if (c > 1) {
-                cgan__nchw_to_cn_par(xs, c, CI(l), Pin, xt);
-                xs = xt;
-            }
-            cgan__sgemm(0, 1, CI(l), Kc, cp, 1.0f, xs, cp, dcols, cp, 1.0f, l->params[0].grad.data, Kc);
-        }
-        if (din[0]) { /* dXt[Ci, c*Pin] = W dcols (an image's is already NCHW) */
-            float *dx = din[0]->data + n0 * CI(l) * Pin, *dst = c == 1 ? dx : xt;
-            cgan__sgemm(0, 0, CI(l), cp, Kc, 1.0f, l->params[0].value.data, Kc, dcols, cp, 0.0f, dst, cp);
-            if (c > 1) cgan__cn_to_nchw_par(xt, c, CI(l), Pin, NULL, dx);
-        }
-    }
-    return CGAN_OK;
+    convt2d_ctx t = {l, x->data, dout->data, NULL, din[0] ? din[0]->data : NULL,
+                     H, W, Ho, Wo, Pin, Pout, Kc};
+    int64_t cn = conv_chunk_images(N, Pin, Kc);
+    conv_chunks job = {N, cn, (size_t)((CI(l) + Kc) * cn * Pin),
+                       want_params ? l->params[0].grad.data : NULL, (size_t)(CI(l) * Kc),
+                       backward_chunk, &t};
+    return conv_run_chunks(l->ws, &job);
 }
 
 static const cgan__layer_ops ops = {"convt2d", 1, 0, forward, backward};
