@@ -8,8 +8,8 @@
 typedef struct ew_job {
     const float *x, *dy;
     float *y;
-    float slope;
-    int kind; /* 0 lrelu fwd, 1 lrelu bwd, 2 tanh fwd, 3 tanh bwd */
+    float slope, hi; /* hi: clamp's upper bound (slope is the lower) */
+    int kind; /* 0 lrelu fwd, 1 lrelu bwd, 2 tanh fwd, 3 tanh bwd, 4 clamp */
 } ew_job;
 
 static void lrelu_fwd1(const float *x, float *y, int64_t n, float slope) {
@@ -28,6 +28,13 @@ static void tanh_bwd1(const float *y, const float *dy, float *dx, int64_t n) {
     for (int64_t i = 0; i < n; i++) dx[i] = dy[i] * (1.0f - y[i] * y[i]);
 }
 
+static void clamp1(float *x, int64_t n, float lo, float hi) {
+    for (int64_t i = 0; i < n; i++) {
+        float v = x[i] < lo ? lo : x[i];
+        x[i] = v > hi ? hi : v;
+    }
+}
+
 static void ew_range(void *ctx, int64_t b, int64_t e, int part) {
     const ew_job *j = ctx;
     const float *x = j->x + b, *dy = j->dy ? j->dy + b : NULL;
@@ -36,12 +43,13 @@ static void ew_range(void *ctx, int64_t b, int64_t e, int part) {
     case 0: lrelu_fwd1(x, y, e - b, j->slope); break;
     case 1: lrelu_bwd1(x, dy, y, e - b, j->slope); break;
     case 2: tanh_fwd1(x, y, e - b); break;
-    default: tanh_bwd1(x, dy, y, e - b);
+    case 3: tanh_bwd1(x, dy, y, e - b); break;
+    default: clamp1(y, e - b, j->slope, j->hi);
     }
 }
 
 static void ew_run(int kind, const float *x, const float *dy, float *y, int64_t n, float slope) {
-    ew_job j = {x, dy, y, slope, kind};
+    ew_job j = {x, dy, y, slope, 0.0f, kind};
     cgan__parallel_for(n, 32768, ew_range, &j);
 }
 
@@ -68,8 +76,6 @@ void cgan__tanh_bwd(const float *y, const float *dy, float *dx, int64_t n) {
 }
 
 void cgan__clamp(float *x, int64_t n, float lo, float hi) {
-    for (int64_t i = 0; i < n; i++) {
-        float v = x[i] < lo ? lo : x[i];
-        x[i] = v > hi ? hi : v;
-    }
+    ew_job j = {x, NULL, x, lo, hi, 4};
+    cgan__parallel_for(n, 32768, ew_range, &j);
 }

@@ -208,13 +208,13 @@ int cgan_optim_find_state(cgan_optim *o, const char *name, cgan_tensor **value) 
 }
 
 /* ------------------------------------------------------------------ updates */
-static void sgd(cgan_optim *o, oparam *p) {
+static void sgd(const cgan_optim *o, const oparam *p, int64_t b, int64_t e) {
     float *w = p->value->data;
     const float *g = p->grad->data;
     float lr = (float)o->lr, wd = (float)o->wd, mom = (float)o->momentum;
     float damp1 = (float)(1.0 - o->dampening);
     float *buf = mom != 0.0f ? p->state[0]->data : NULL;
-    for (int64_t i = 0; i < p->value->numel; i++) {
+    for (int64_t i = b; i < e; i++) {
         float d = g[i];
         if (wd != 0.0f) d = d + wd * w[i];
         if (buf) {
@@ -225,7 +225,7 @@ static void sgd(cgan_optim *o, oparam *p) {
     }
 }
 
-static void adam(cgan_optim *o, oparam *p) {
+static void adam(const cgan_optim *o, const oparam *p, int64_t b, int64_t e) {
     float *w = p->value->data, *m = p->state[0]->data, *v = p->state[1]->data;
     const float *g = p->grad->data;
     double t = (double)o->step;
@@ -234,7 +234,7 @@ static void adam(cgan_optim *o, oparam *p) {
     float omb1 = (float)(1.0 - o->beta1), omb2 = (float)(1.0 - o->beta2);
     float step_size = (float)(o->lr / bc1), bc2s = (float)sqrt(bc2);
     float eps = (float)o->eps, wd = (float)o->wd;
-    for (int64_t i = 0; i < p->value->numel; i++) {
+    for (int64_t i = b; i < e; i++) {
         float d = g[i];
         if (wd != 0.0f) d = d + wd * w[i];
         m[i] = m[i] * b1 + omb1 * d;
@@ -244,14 +244,14 @@ static void adam(cgan_optim *o, oparam *p) {
     }
 }
 
-static void rmsprop(cgan_optim *o, oparam *p) {
+static void rmsprop(const cgan_optim *o, const oparam *p, int64_t b, int64_t e) {
     float *w = p->value->data, *sq = p->state[0]->data;
     float *buf = o->momentum > 0.0 ? p->state[1]->data : NULL;
     float *ga = o->centered ? p->state[2]->data : NULL;
     const float *g = p->grad->data;
     float a = (float)o->alpha, oma = (float)(1.0 - o->alpha), eps = (float)o->eps;
     float lr = (float)o->lr, wd = (float)o->wd, mom = (float)o->momentum;
-    for (int64_t i = 0; i < p->value->numel; i++) {
+    for (int64_t i = b; i < e; i++) {
         float d = g[i];
         if (wd != 0.0f) d = d + wd * w[i];
         sq[i] = sq[i] * a + oma * d * d;
@@ -271,6 +271,24 @@ static void rmsprop(cgan_optim *o, oparam *p) {
     }
 }
 
+/* Elements are independent: any split over threads gives the same bits. */
+#define UPDATE_GRAIN 16384
+
+typedef struct update_job {
+    const cgan_optim *o;
+    const oparam *p;
+} update_job;
+
+static void update_range(void *ctx, int64_t b, int64_t e, int part) {
+    const update_job *u = ctx;
+    (void)part;
+    switch (u->o->kind) {
+    case CGAN_OPTIM_SGD: sgd(u->o, u->p, b, e); break;
+    case CGAN_OPTIM_ADAM: adam(u->o, u->p, b, e); break;
+    default: rmsprop(u->o, u->p, b, e); break;
+    }
+}
+
 int cgan_optim_step(cgan_optim *o) {
     CGAN__CHECK_NOT_NULL(o, "optim");
     if (o->kind == CGAN_OPTIM_SGD && o->nesterov && (o->momentum <= 0.0 || o->dampening != 0.0))
@@ -278,11 +296,8 @@ int cgan_optim_step(cgan_optim *o) {
                            "dampening 0", __func__);
     o->step++;
     for (int i = 0; i < o->n; i++) {
-        switch (o->kind) {
-        case CGAN_OPTIM_SGD: sgd(o, &o->p[i]); break;
-        case CGAN_OPTIM_ADAM: adam(o, &o->p[i]); break;
-        default: rmsprop(o, &o->p[i]); break;
-        }
+        update_job u = {o, &o->p[i]};
+        cgan__parallel_for(o->p[i].value->numel, UPDATE_GRAIN, update_range, &u);
     }
     if (o->kind == CGAN_OPTIM_SGD && o->momentum != 0.0) o->buf_started = 1;
     return CGAN_OK;
