@@ -6,7 +6,7 @@
  * P x P matrix A is never kept per sample: backward recomputes it from Q, K
  * (cheap next to the C-row products), so the only P x P memory is two
  * scratch matrices per pool thread in the shared workspace, whatever the
- * batch.  Images run in parallel, one per thread; backward gathers dQKV of
+ * batch.  Images run in parallel, one per thread (whole GEMMs); backward gathers dQKV of
  * all images ([C2, N*P]) so that dWqkv is one batch-wide GEMM. */
 #include "../core/internal.h"
 #include "../kernels/kernels.h"
@@ -26,6 +26,10 @@ typedef struct sa_job {
     float gamma;
 } sa_job;
 
+/* Several images: one per thread, each GEMM whole on its thread.  A single
+ * image: its GEMMs split over the pool instead.  (From the shape alone.) */
+#define GEMM(j) ((j)->N > 1 ? cgan__sgemm_whole : cgan__sgemm)
+
 static void forward_images(void *ctx, int64_t b, int64_t e, int part) {
     const sa_job *j = ctx;
     int64_t C = j->C, Cq = j->Cq, C2 = j->C2, P = j->P;
@@ -37,9 +41,9 @@ static void forward_images(void *ctx, int64_t b, int64_t e, int part) {
         float *q = qkv, *k = qkv + Cq * P, *v = qkv + 2 * Cq * P;
         for (int64_t r = 0; r < C2; r++)
             for (int64_t p = 0; p < P; p++) qkv[r * P + p] = bias[r];
-        cgan__sgemm(0, 0, C2, P, C, 1.0f, W, C, xn, P, 1.0f, qkv, P);
+        GEMM(j)(0, 0, C2, P, C, 1.0f, W, C, xn, P, 1.0f, qkv, P);
         cgan__attn_softmax(q, k, P, Cq, A); /* A = softmax(Q^T K) */
-        cgan__sgemm(0, 1, C, P, P, 1.0f, v, P, A, P, 0.0f, o, P); /* O = V A^T */
+        GEMM(j)(0, 1, C, P, P, 1.0f, v, P, A, P, 0.0f, o, P); /* O = V A^T */
         float *yn = j->l->out->data + n * C * P;
         for (int64_t i = 0; i < C * P; i++) yn[i] = j->gamma * o[i] + xn[i];
     }
@@ -80,13 +84,13 @@ static void backward_images(void *ctx, int64_t b, int64_t e, int part) {
         const float *q = qkv, *k = qkv + Cq * P, *v = qkv + 2 * Cq * P;
         float *dq = j->dqkv + n * P, *dk = dq + Cq * NP, *dv = dq + 2 * Cq * NP;
         cgan__attn_softmax(q, k, P, Cq, A);
-        cgan__sgemm(0, 0, C, P, P, j->gamma, dy, P, A, P, 0.0f, dv, NP);
-        cgan__sgemm(1, 0, P, P, C, j->gamma, dy, P, v, P, 0.0f, G, P);
+        GEMM(j)(0, 0, C, P, P, j->gamma, dy, P, A, P, 0.0f, dv, NP);
+        GEMM(j)(1, 0, P, P, C, j->gamma, dy, P, v, P, 0.0f, G, P);
         cgan__softmax_bwd_rows(A, G, P, P);
-        cgan__sgemm(0, 1, Cq, P, P, 1.0f, k, P, G, P, 0.0f, dq, NP);
-        cgan__sgemm(0, 0, Cq, P, P, 1.0f, q, P, G, P, 0.0f, dk, NP);
+        GEMM(j)(0, 1, Cq, P, P, 1.0f, k, P, G, P, 0.0f, dq, NP);
+        GEMM(j)(0, 0, Cq, P, P, 1.0f, q, P, G, P, 0.0f, dk, NP);
         if (j->din)
-            cgan__sgemm(1, 0, C, P, C2, 1.0f, W, C, dq, NP, 1.0f, j->din + n * C * P, P);
+            GEMM(j)(1, 0, C, P, C2, 1.0f, W, C, dq, NP, 1.0f, j->din + n * C * P, P);
     }
 }
 
