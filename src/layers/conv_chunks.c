@@ -1,7 +1,7 @@
 /* How conv2d and convt2d walk the batch chunk by chunk (conv_common.h).
  *
- * Few chunks: one after another on the calling thread, each chunk's kernels
- * split over the pool.  Many chunks: the chunks themselves are the parallel
+ * One chunk: run on the calling thread, its kernels split over the pool.
+ * Two or more (PARALLEL_MIN_CHUNKS): the chunks themselves are the parallel
  * items, each thread with its own scratch and whole (unsplit) GEMMs.  That
  * takes one pool job per layer call instead of several per chunk (each a
  * wake-up of the workers), and an unsplit GEMM packs its operands once.
@@ -15,7 +15,7 @@
 #include "../core/internal.h"
 
 #define PARALLEL_MIN_CHUNKS 2 /* fewer: parallel inside each chunk instead */
-#define MAX_GROUPS 8
+#define MAX_GROUPS 8           /* from the shape, never the thread count */
 
 typedef struct group_job {
     const conv_chunks *job;
