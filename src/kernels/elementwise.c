@@ -8,7 +8,8 @@
 typedef struct ew_job {
     const float *x, *dy;
     float *y;
-    float slope, hi; /* hi: clamp's upper bound (slope is the lower) */
+    float slope;  /* LeakyReLU */
+    float lo, hi; /* clamp */
     int kind; /* 0 lrelu fwd, 1 lrelu bwd, 2 tanh fwd, 3 tanh bwd, 4 clamp */
 } ew_job;
 
@@ -44,12 +45,12 @@ static void ew_range(void *ctx, int64_t b, int64_t e, int part) {
     case 1: lrelu_bwd1(x, dy, y, e - b, j->slope); break;
     case 2: tanh_fwd1(x, y, e - b); break;
     case 3: tanh_bwd1(x, dy, y, e - b); break;
-    default: clamp1(y, e - b, j->slope, j->hi);
+    default: clamp1(y, e - b, j->lo, j->hi);
     }
 }
 
 static void ew_run(int kind, const float *x, const float *dy, float *y, int64_t n, float slope) {
-    ew_job j = {x, dy, y, slope, 0.0f, kind};
+    ew_job j = {x, dy, y, slope, 0.0f, 0.0f, kind};
     cgan__parallel_for(n, 32768, ew_range, &j);
 }
 
@@ -76,6 +77,6 @@ void cgan__tanh_bwd(const float *y, const float *dy, float *dx, int64_t n) {
 }
 
 void cgan__clamp(float *x, int64_t n, float lo, float hi) {
-    ew_job j = {x, NULL, x, lo, hi, 4};
+    ew_job j = {x, NULL, x, 0.0f, lo, hi, 4};
     cgan__parallel_for(n, 32768, ew_range, &j);
 }

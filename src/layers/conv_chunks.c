@@ -20,7 +20,7 @@
 typedef struct group_job {
     const conv_chunks *job;
     int64_t n_chunks, per_group;
-    size_t scratch_stride;
+    size_t scratch_stride, partial_stride; /* floats, whole cache lines */
     float *scratch, *partials;
 } group_job;
 
@@ -29,7 +29,7 @@ static void run_groups(void *ctx, int64_t b, int64_t e, int part) {
     const conv_chunks *j = g->job;
     float *scratch = g->scratch + (size_t)part * g->scratch_stride;
     for (int64_t grp = b; grp < e; grp++) {
-        float *dw = j->dw ? g->partials + (size_t)grp * j->dw_floats : NULL;
+        float *dw = j->dw ? g->partials + (size_t)grp * g->partial_stride : NULL;
         int64_t k0 = grp * g->per_group, k1 = k0 + g->per_group;
         if (k1 > g->n_chunks) k1 = g->n_chunks;
         for (int64_t k = k0; k < k1; k++) {
@@ -78,10 +78,7 @@ int conv_run_chunks(cgan__ws *ws, const conv_chunks *j) {
     size_t parts = (size_t)cgan__parallel_max();
     float *ws_p = cgan__ws_get(ws, parts * stride + (size_t)groups * dw_len);
     if (ws_p == NULL) return CGAN_ENOMEM;
-    group_job g = {j, n_chunks, per_group, stride, ws_p, ws_p + parts * stride};
-    conv_chunks jj = *j;
-    jj.dw_floats = dw_len; /* partials are laid out at the rounded stride */
-    g.job = &jj;
+    group_job g = {j, n_chunks, per_group, stride, dw_len, ws_p, ws_p + parts * stride};
     cgan__parallel_for(groups, 1, run_groups, &g);
     if (j->dw) {
         reduce_job r = {g.partials, groups, dw_len, j->dw};

@@ -15,19 +15,24 @@ typedef struct convt2d_ctx {
     int64_t H, W, Ho, Wo, Pin, Pout, Kc;
 } convt2d_ctx;
 
+/* The chunk's input as Xt [Ci, c*Pin]: moved into xt, or (one image) the
+ * image itself, whose [Ci, Pin] is already that. */
+static const float *chunk_xt(const convt2d_ctx *t, int64_t n0, int64_t c, float *xt) {
+    const float *xs = t->x + n0 * CI(t->l) * t->Pin;
+    if (c == 1) return xs;
+    cgan__nchw_to_cn_par(xs, c, CI(t->l), t->Pin, xt);
+    return xt;
+}
+
 /* forward of one chunk; scratch: Xt [Ci, c*Pin] then cols [Co*k*k, c*Pin] */
 static void forward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, float *dw,
                           float beta, int par) {
     const convt2d_ctx *t = vctx;
     cgan_layer *l = t->l;
     int64_t cp = c * t->Pin;
-    float *xt = scratch, *cols = scratch + CI(l) * cp;
-    const float *xs = t->x + n0 * CI(l) * t->Pin;
+    float *cols = scratch + CI(l) * cp;
+    const float *xs = chunk_xt(t, n0, c, scratch);
     (void)dw, (void)beta;
-    if (c > 1) { /* one image's [Ci, Pin] is already Xt */
-        cgan__nchw_to_cn_par(xs, c, CI(l), t->Pin, xt);
-        xs = xt;
-    }
     CONV_GEMM(par)(1, 0, t->Kc, cp, CI(l), 1.0f, l->params[0].value.data, t->Kc, xs, cp, 0.0f,
                    cols, cp);
     cgan__col2im_batch(cols, c, CO(l), t->Ho, t->Wo, KS(l), ST(l), PD(l), t->H, t->W,
@@ -64,11 +69,7 @@ static void backward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, fl
     cgan__im2col_batch(t->dy + n0 * CO(l) * t->Pout, c, CO(l), t->Ho, t->Wo, KS(l), ST(l), PD(l),
                        t->H, t->W, dcols);
     if (dw) { /* dW[Ci, Co*k*k] = beta dW + Xt dcols^T */
-        const float *xs = t->x + n0 * CI(l) * t->Pin;
-        if (c > 1) {
-            cgan__nchw_to_cn_par(xs, c, CI(l), t->Pin, xt);
-            xs = xt;
-        }
+        const float *xs = chunk_xt(t, n0, c, xt);
         CONV_GEMM(par)(0, 1, CI(l), t->Kc, cp, 1.0f, xs, cp, dcols, cp, beta, dw, t->Kc);
     }
     if (t->dx) { /* dXt[Ci, c*Pin] = W dcols (an image's is already NCHW) */

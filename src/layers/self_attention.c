@@ -6,8 +6,9 @@
  * P x P matrix A is never kept per sample: backward recomputes it from Q, K
  * (cheap next to the C-row products), so the only P x P memory is two
  * scratch matrices per pool thread in the shared workspace, whatever the
- * batch.  Images run in parallel, one per thread (whole GEMMs); backward gathers dQKV of
- * all images ([C2, N*P]) so that dWqkv is one batch-wide GEMM. */
+ * batch.  Images run in parallel, one per thread (whole GEMMs); backward
+ * gathers dQKV of all images ([C2, N*P]) so that dWqkv is one batch-wide
+ * GEMM. */
 #include "../core/internal.h"
 #include "../kernels/kernels.h"
 #include "../nn/nn_internal.h"
