@@ -99,7 +99,19 @@ void cgan__bn_bwd_apply(const float *x, const float *dy, int64_t N, int64_t C, i
 void cgan__softmax_rows(float *a, int64_t rows, int64_t cols);
 /* Attention scores: a [P, P] = softmax_rows(Q^T K) for q, k [Cq, P]. */
 void cgan__attn_softmax(const float *q, const float *k, int64_t P, int64_t Cq, float *a);
+/* Rows i0..i1-1 of the same, row i at a + (i - i0) * P. */
+void cgan__attn_softmax_rows(const float *q, const float *k, int64_t P, int64_t Cq, int64_t i0,
+                             int64_t i1, float *a);
 /* Softmax backward in place: g[i,j] <- a[i,j] * (g[i,j] - sum_j' g[i,j'] a[i,j']). */
 void cgan__softmax_bwd_rows(const float *a, float *g, int64_t rows, int64_t cols);
+
+/* ----------------------------------------------------------- attn_band.c */
+/* One band of rows i0..i1-1 (at most CGAN__ATTN_BAND) of the attention:
+ * oT[i - i0, :] = sum_j softmax_j(Q^T K)[i, j] vT[j, :] for q, k [Cq, P] and
+ * vT [P, C]; a is scratch of CGAN__ATTN_BAND * P floats.  The band's rows of
+ * the P x P matrix stay in L1 (no 4 MiB matrix per image). */
+#define CGAN__ATTN_BAND 8
+void cgan__attn_band(const float *q, const float *k, int64_t Cq, int64_t P, int64_t i0,
+                     int64_t i1, const float *vT, int64_t C, float *a, float *oT);
 
 #endif /* CGAN_KERNELS_H */

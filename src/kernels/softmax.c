@@ -63,9 +63,9 @@ static CGAN__MULTIVERSION void softmax_rows(float *a, int64_t rows, int64_t cols
 /* Row i of Q^T K (an inner dimension of C/8 = 8 is too thin for a GEMM to
  * run well) built in place and softmaxed while it is still in L1. */
 static CGAN__MULTIVERSION void attn_softmax(const float *q, const float *k, int64_t P,
-                                            int64_t Cq, float *a) {
-    for (int64_t i = 0; i < P; i++) {
-        float *row = a + i * P;
+                                            int64_t Cq, int64_t i0, int64_t i1, float *a) {
+    for (int64_t i = i0; i < i1; i++) {
+        float *row = a + (i - i0) * P;
         float q0 = q[i];
         for (int64_t j = 0; j < P; j++) row[j] = q0 * k[j];
         for (int64_t c = 1; c < Cq; c++) {
@@ -96,7 +96,12 @@ static CGAN__MULTIVERSION void softmax_bwd_rows(const float *a, float *g, int64_
 void cgan__softmax_rows(float *a, int64_t rows, int64_t cols) { softmax_rows(a, rows, cols); }
 
 void cgan__attn_softmax(const float *q, const float *k, int64_t P, int64_t Cq, float *a) {
-    attn_softmax(q, k, P, Cq, a);
+    attn_softmax(q, k, P, Cq, 0, P, a);
+}
+
+void cgan__attn_softmax_rows(const float *q, const float *k, int64_t P, int64_t Cq, int64_t i0,
+                             int64_t i1, float *a) {
+    attn_softmax(q, k, P, Cq, i0, i1, a);
 }
 
 void cgan__softmax_bwd_rows(const float *a, float *g, int64_t rows, int64_t cols) {

@@ -18,11 +18,12 @@
 #define CH(l) ((l)->iarg[0])
 
 /* Per-image work runs on the library's pool, one image per chunk item; each
- * part has its own P x P scratch (its GEMMs then run single-threaded). */
+ * part has its own scratch (its GEMMs then run single-threaded). */
 typedef struct sa_job {
     cgan_layer *l;
     const cgan_tensor *x, *dout;
     float *din, *ws, *dqkv; /* dqkv: [C2, N*P], image n in columns n*P.. */
+    float *vt;              /* forward: V^T of every image, [N, P, C] */
     int64_t N, C, Cq, C2, P;
     float gamma;
 } sa_job;
@@ -31,22 +32,50 @@ typedef struct sa_job {
  * image: its GEMMs split over the pool instead.  (From the shape alone.) */
 #define GEMM(j) ((j)->N > 1 ? cgan__sgemm_whole : cgan__sgemm)
 
-static void forward_images(void *ctx, int64_t b, int64_t e, int part) {
+#define BAND CGAN__ATTN_BAND
+#define BANDS_PER_ITEM 8 /* pool items of 64 rows: enough of them for 2 threads at batch 1 */
+
+static int64_t bands(int64_t P) { return (P + BAND - 1) / BAND; }
+
+/* Forward, first pass per image: [Q;K;V] = Wqkv X + b, and V^T for the
+ * band products. */
+static void project_images(void *ctx, int64_t b, int64_t e, int part) {
+    (void)part;
     const sa_job *j = ctx;
-    int64_t C = j->C, Cq = j->Cq, C2 = j->C2, P = j->P;
+    int64_t C = j->C, C2 = j->C2, P = j->P;
     const float *W = j->l->param_block, *bias = W + C2 * C;
-    float *A = j->ws + (int64_t)part * P * P;
     for (int64_t n = b; n < e; n++) {
         const float *xn = j->x->data + n * C * P;
-        float *qkv = j->l->cache[0]->data + n * C2 * P, *o = j->l->cache[1]->data + n * C * P;
-        float *q = qkv, *k = qkv + Cq * P, *v = qkv + 2 * Cq * P;
+        float *qkv = j->l->cache[0]->data + n * C2 * P;
         for (int64_t r = 0; r < C2; r++)
             for (int64_t p = 0; p < P; p++) qkv[r * P + p] = bias[r];
         GEMM(j)(0, 0, C2, P, C, 1.0f, W, C, xn, P, 1.0f, qkv, P);
-        cgan__attn_softmax(q, k, P, Cq, A); /* A = softmax(Q^T K) */
-        GEMM(j)(0, 1, C, P, P, 1.0f, v, P, A, P, 0.0f, o, P); /* O = V A^T */
-        float *yn = j->l->out->data + n * C * P;
-        for (int64_t i = 0; i < C * P; i++) yn[i] = j->gamma * o[i] + xn[i];
+        const float *v = qkv + 2 * j->Cq * P;
+        float *vt = j->vt + n * P * C;
+        for (int64_t c = 0; c < C; c++)
+            for (int64_t p = 0; p < P; p++) vt[p * C + c] = v[c * P + p];
+    }
+}
+
+/* Forward, second pass over bands of rows of every image's A: the band's
+ * rows of softmax(Q^T K), then O[:, band] = V A[band, :]^T and y = gamma O + x
+ * for those columns.  Rows past P in the last band are zeros, never stored. */
+static void attend_bands(void *ctx, int64_t b, int64_t e, int part) {
+    const sa_job *j = ctx;
+    int64_t C = j->C, Cq = j->Cq, C2 = j->C2, P = j->P, nb = bands(P);
+    float *a = j->ws + (int64_t)part * BAND * (P + C), *ot = a + BAND * P;
+    for (int64_t t = b; t < e; t++) {
+        int64_t n = t / nb, i0 = t % nb * BAND, i1 = i0 + BAND < P ? i0 + BAND : P;
+        const float *qkv = j->l->cache[0]->data + n * C2 * P;
+        cgan__attn_band(qkv, qkv + Cq * P, Cq, P, i0, i1, j->vt + n * P * C, C, a, ot);
+        const float *xn = j->x->data + n * C * P;
+        float *o = j->l->cache[1]->data + n * C * P, *yn = j->l->out->data + n * C * P;
+        for (int64_t c = 0; c < C; c++)
+            for (int64_t i = i0; i < i1; i++) {
+                float oc = ot[(i - i0) * C + c];
+                o[c * P + i] = oc;
+                yn[c * P + i] = j->gamma * oc + xn[c * P + i];
+            }
     }
 }
 
@@ -63,11 +92,13 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     if ((rc = cgan__tensor_resize(l->out, 4, x->shape)) != CGAN_OK ||
         (rc = cgan__cache(l, 0, 3, qs)) != CGAN_OK || (rc = cgan__cache(l, 1, 3, os)) != CGAN_OK)
         return rc;
-    float *ws = cgan__ws_get(l->ws, (size_t)(cgan__parallel_max() * P * P));
+    int64_t scratch = cgan__parallel_max() * BAND * (P + C);
+    float *ws = cgan__ws_get(l->ws, (size_t)(scratch + N * P * C));
     if (ws == NULL) return CGAN_ENOMEM;
     const float *W = l->param_block;
-    sa_job j = {l, x, NULL, NULL, ws, NULL, N, C, Cq, C2, P, W[C2 * C + C2]};
-    cgan__parallel_for(N, 1, forward_images, &j);
+    sa_job j = {l, x, NULL, NULL, ws, NULL, ws + scratch, N, C, Cq, C2, P, W[C2 * C + C2]};
+    cgan__parallel_for(N, 1, project_images, &j);
+    cgan__parallel_for(N * bands(P), BANDS_PER_ITEM, attend_bands, &j);
     return CGAN_OK;
 }
 
@@ -111,7 +142,7 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
     float *ws = cgan__ws_get(l->ws, (size_t)(parts * 2 * P * P + C2 * NP + C * NP));
     if (ws == NULL) return CGAN_ENOMEM;
     float *dqkv = ws + parts * 2 * P * P, *xt = dqkv + C2 * NP;
-    sa_job j = {l, x, dout, din[0] ? din[0]->data : NULL, ws, dqkv, N, C, Cq, C2, P, gamma};
+    sa_job j = {l, x, dout, din[0] ? din[0]->data : NULL, ws, dqkv, NULL, N, C, Cq, C2, P, gamma};
     cgan__parallel_for(N, 1, backward_images, &j);
     if (want_params) { /* one GEMM over the whole batch: dW += dQKV X^T */
         cgan__nchw_to_cn_par(x->data, N, C, P, xt);

@@ -1,0 +1,69 @@
+/* The self-attention's fused band kernel (src/kernels/attn_band.c) against
+ * a double-precision softmax(Q^T K) V^T computed here, for the shapes that
+ * take each of its paths: AVX-512 with 64-column blocks, with 16-column
+ * remainders and with both (C = 64, 48, 80; P a multiple of 16), and the
+ * portable loop (C = 8, not a multiple of 16; P = 36, not a multiple of 16,
+ * whose last band is short).  Scores reach about +-40 so the row maximum
+ * matters.  The layer as a whole is checked against PyTorch in nn_torch. */
+#include "test_util.h"
+
+#include "kernels/kernels.h"
+
+typedef struct band_case {
+    int64_t Cq, C, P;
+} band_case;
+
+static const band_case cases[] = {
+    {8, 64, 1024}, {2, 48, 64}, {3, 80, 32}, {1, 8, 64}, {8, 64, 36},
+};
+
+static float uniform(uint64_t *s) { /* xorshift, reproducible, in [-1, 1) */
+    *s ^= *s << 13, *s ^= *s >> 7, *s ^= *s << 17;
+    return (float)((double)(*s >> 11) / 9007199254740992.0 * 2.0 - 1.0);
+}
+
+START_TEST(band_matches_double_reference) {
+    const band_case *k = &cases[_i];
+    int64_t Cq = k->Cq, C = k->C, P = k->P;
+    float *q = malloc(sizeof(float) * Cq * P), *kk = malloc(sizeof(float) * Cq * P);
+    float *vt = malloc(sizeof(float) * P * C), *a = malloc(sizeof(float) * CGAN__ATTN_BAND * P);
+    float *ot = malloc(sizeof(float) * CGAN__ATTN_BAND * C);
+    double *s = malloc(sizeof(double) * P);
+    uint64_t seed = 88172645463325252ull;
+    for (int64_t i = 0; i < Cq * P; i++) q[i] = 2.2f * uniform(&seed), kk[i] = 2.2f * uniform(&seed);
+    for (int64_t i = 0; i < P * C; i++) vt[i] = uniform(&seed);
+    double worst = 0.0;
+    for (int64_t i0 = 0; i0 < P; i0 += CGAN__ATTN_BAND) {
+        int64_t i1 = i0 + CGAN__ATTN_BAND < P ? i0 + CGAN__ATTN_BAND : P;
+        cgan__attn_band(q, kk, Cq, P, i0, i1, vt, C, a, ot);
+        for (int64_t i = i0; i < i1; i++) {
+            double mx = -INFINITY, sum = 0.0;
+            for (int64_t j = 0; j < P; j++) {
+                s[j] = 0.0;
+                for (int64_t c = 0; c < Cq; c++) s[j] += (double)q[c * P + i] * kk[c * P + j];
+                mx = s[j] > mx ? s[j] : mx;
+            }
+            for (int64_t j = 0; j < P; j++) sum += (s[j] = exp(s[j] - mx));
+            for (int64_t c = 0; c < C; c++) {
+                double want = 0.0;
+                for (int64_t j = 0; j < P; j++) want += s[j] / sum * vt[j * C + c];
+                double err = fabs(ot[(i - i0) * C + c] - want);
+                worst = err > worst ? err : worst;
+            }
+        }
+    }
+    /* outputs are averages of values in [-1, 1): absolute error is relative */
+    ck_assert_msg(worst < 2e-6, "Cq %lld C %lld P %lld: largest error %g", (long long)Cq,
+                  (long long)C, (long long)P, worst);
+    free(q), free(kk), free(vt), free(a), free(ot), free(s);
+}
+END_TEST
+
+Suite *cgan_test_nn_attn_band_suite(void) {
+    Suite *su = suite_create("nn_attn_band");
+    TCase *tc = tcase_create("band");
+    tcase_add_loop_test(tc, band_matches_double_reference, 0,
+                        (int)(sizeof cases / sizeof cases[0]));
+    suite_add_tcase(su, tc);
+    return su;
+}
