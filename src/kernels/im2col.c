@@ -47,6 +47,48 @@ static CGAN__MULTIVERSION void im2col(const float *x, int64_t C, int64_t H, int6
     }
 }
 
+/* One tap row a of the 4x4, stride 2, padding 1 kernel into output row dst
+ * (2 Wo wide): output column 2m takes taps b = 1 (j = m) and b = 3
+ * (j = m - 1), column 2m + 1 takes b = 0 (j = m + 1) and b = 2 (j = m).
+ * Each output is written at most twice, in order, instead of in 16 strided
+ * read-modify-write passes, adding the taps in the generic loop's order
+ * (same bits). */
+static inline void tap_row_k4s2(const float *row, int64_t ld, int64_t Wo, float *dst, int add) {
+    const float *r0 = row, *r1 = row + ld, *r2 = row + 2 * ld, *r3 = row + 3 * ld;
+    float e0 = r1[0], o_last = r2[Wo - 1];
+    if (add) dst[0] += e0, dst[2 * Wo - 1] += o_last;
+    else dst[0] = e0, dst[2 * Wo - 1] = o_last;
+    if (Wo > 1) {
+        if (add) dst[1] = dst[1] + r0[1] + r2[0], dst[2 * Wo - 2] = dst[2 * Wo - 2] + r1[Wo - 1] + r3[Wo - 2];
+        else dst[1] = r0[1] + r2[0], dst[2 * Wo - 2] = r1[Wo - 1] + r3[Wo - 2];
+    }
+    if (add) /* left to right: the generic loop's order, so the same bits */
+        for (int64_t m = 1; m < Wo - 1; m++) {
+            dst[2 * m] = dst[2 * m] + r1[m] + r3[m - 1];
+            dst[2 * m + 1] = dst[2 * m + 1] + r0[m + 1] + r2[m];
+        }
+    else
+        for (int64_t m = 1; m < Wo - 1; m++) {
+            dst[2 * m] = r1[m] + r3[m - 1];
+            dst[2 * m + 1] = r0[m + 1] + r2[m];
+        }
+}
+
+/* col2im of one plane for the transposed convolutions' 4x4, stride 2,
+ * padding 1 (output 2 Ho x 2 Wo): output row oh takes kernel rows a and
+ * a + 2 of the same parity, from input rows i and i - 1. */
+static CGAN__MULTIVERSION void col2im_k4s2p1(const float *cols, int64_t ld, int64_t Ho,
+                                             int64_t Wo, float *x) {
+    for (int64_t oh = 0; oh < 2 * Ho; oh++) {
+        int a = (oh & 1) ? 0 : 1;
+        int64_t i = (oh + 1 - a) / 2; /* tap a reads row i, tap a + 2 row i - 1 */
+        float *dst = x + oh * 2 * Wo;
+        int wrote = 0;
+        if (i < Ho) tap_row_k4s2(cols + a * 4 * ld + i * Wo, ld, Wo, dst, wrote++);
+        if (i >= 1) tap_row_k4s2(cols + (a + 2) * 4 * ld + (i - 1) * Wo, ld, Wo, dst, wrote++);
+    }
+}
+
 static CGAN__MULTIVERSION void col2im(const float *cols, int64_t ld, int64_t C, int64_t H,
                                       int64_t W, int k, int s, int p, int64_t Ho, int64_t Wo,
                                       float *x) {
@@ -82,5 +124,9 @@ void cgan__im2col(const float *x, int64_t C, int64_t H, int64_t W, int k, int s,
 
 void cgan__col2im(const float *cols, int64_t ld, int64_t C, int64_t H, int64_t W, int k,
                   int s, int p, int64_t Ho, int64_t Wo, float *x) {
+    if (k == 4 && s == 2 && p == 1 && H == 2 * Ho && W == 2 * Wo) {
+        for (int64_t c = 0; c < C; c++) col2im_k4s2p1(cols + c * 16 * ld, ld, Ho, Wo, x + c * H * W);
+        return;
+    }
     col2im(cols, ld, C, H, W, k, s, p, Ho, Wo, x);
 }
