@@ -1,5 +1,6 @@
 /* Element-wise kernels, written branch-free so they vectorise. */
 #include "../core/internal.h"
+#include "exp_approx.h"
 #include "kernels.h"
 
 #include <math.h>
@@ -21,8 +22,8 @@ static void lrelu_bwd1(const float *x, const float *dy, float *dx, int64_t n, fl
     for (int64_t i = 0; i < n; i++) dx[i] = x[i] > 0.0f ? dy[i] : slope * dy[i];
 }
 
-static void tanh_fwd1(const float *x, float *y, int64_t n) {
-    for (int64_t i = 0; i < n; i++) y[i] = tanhf(x[i]);
+static CGAN__MULTIVERSION void tanh_fwd1(const float *x, float *y, int64_t n) {
+    for (int64_t i = 0; i < n; i++) y[i] = tanh_approx(x[i]);
 }
 
 static void tanh_bwd1(const float *y, const float *dy, float *dx, int64_t n) {

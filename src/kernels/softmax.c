@@ -1,31 +1,10 @@
 /* Row softmax and its backward, for the attention matrix (P x P per
- * sample, so the exponential is the hot spot: it is a polynomial that the
- * compiler vectorises, instead of libm's scalar expf). */
+ * sample, so the exponential is the hot spot: exp_approx.h's polynomial,
+ * which the compiler vectorises, instead of libm's scalar expf). */
+#include "exp_approx.h"
 #include "kernels.h"
 
 #include <string.h>
-
-/* exp(x) for x <= 0 (softmax arguments after the max is subtracted):
- * x = k ln2 + r, |r| <= ln2/2, exp(r) by Cephes' degree-6 polynomial (about
- * 1 ulp), times 2^k built in the exponent bits.  Below -87 the result is
- * clamped to exp(-87) ~ 1.6e-38, negligible next to the row's maximum 1. */
-static inline float exp_nonpos(float x) {
-    x = x < -87.0f ? -87.0f : x;
-    float t = x * 1.44269504088896341f;
-    float fk = (t + 12582912.0f) - 12582912.0f; /* round to nearest integer */
-    float r = x - fk * 0.693359375f - fk * -2.12194440e-4f;
-    float p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    float y = p * r * r + r + 1.0f;
-    int32_t bits = ((int32_t)fk + 127) << 23;
-    float scale;
-    memcpy(&scale, &bits, sizeof scale);
-    return y * scale;
-}
 
 /* Sixteen independent lanes for the max and the sum, so both reductions
  * vectorise without reassociating a single accumulator. */
