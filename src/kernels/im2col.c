@@ -15,6 +15,40 @@ static void valid_range(int64_t W, int64_t Wo, int s, int p, int b, int64_t *j0,
     if (*j0 > *j1) *j0 = *j1;
 }
 
+/* im2col of one plane for the 4x4, stride 2, padding 1 kernels (input
+ * 2 Ho x 2 Wo, Wo <= IM2COL_FAST_MAX_WO): each input row is split once into
+ * its even and odd columns, and the four taps b of a kernel row are shifted
+ * copies of those (b = 1: even[j], b = 3: even[j + 1], b = 0: odd[j - 1],
+ * b = 2: odd[j]), instead of 16 strided gathers. */
+#define IM2COL_FAST_MAX_WO 256
+
+static CGAN__MULTIVERSION void im2col_k4s2p1(const float *x, int64_t Ho, int64_t Wo, float *cols,
+                                             int64_t ld) {
+    float even[IM2COL_FAST_MAX_WO + 1], odd[IM2COL_FAST_MAX_WO];
+    for (int64_t i = 0; i < Ho; i++) {
+        for (int a = 0; a < 4; a++) {
+            float *dst = cols + a * 4 * ld + i * Wo; /* tap (a, 0); b adds b * ld */
+            int64_t ih = 2 * i - 1 + a;
+            if (ih < 0 || ih >= 2 * Ho) {
+                for (int b = 0; b < 4; b++) memset(dst + b * ld, 0, (size_t)Wo * sizeof(float));
+                continue;
+            }
+            const float *src = x + ih * 2 * Wo;
+            for (int64_t m = 0; m < Wo; m++) {
+                even[m] = src[2 * m];
+                odd[m] = src[2 * m + 1];
+            }
+            even[Wo] = 0.0f; /* column 2 Wo: the right padding */
+            dst[0] = 0.0f;   /* column -1: the left padding */
+            /* loops the compiler inlines (see the Makefile): rows are short */
+            for (int64_t m = 1; m < Wo; m++) dst[m] = odd[m - 1];
+            for (int64_t m = 0; m < Wo; m++) dst[ld + m] = even[m];
+            for (int64_t m = 0; m < Wo; m++) dst[2 * ld + m] = odd[m];
+            for (int64_t m = 0; m < Wo; m++) dst[3 * ld + m] = even[m + 1];
+        }
+    }
+}
+
 static CGAN__MULTIVERSION void im2col(const float *x, int64_t C, int64_t H, int64_t W, int k,
                                       int s, int p, int64_t Ho, int64_t Wo, float *cols,
                                       int64_t ld) {
@@ -119,6 +153,10 @@ static CGAN__MULTIVERSION void col2im(const float *cols, int64_t ld, int64_t C, 
 
 void cgan__im2col(const float *x, int64_t C, int64_t H, int64_t W, int k, int s, int p,
                   int64_t Ho, int64_t Wo, float *cols, int64_t ld) {
+    if (k == 4 && s == 2 && p == 1 && H == 2 * Ho && W == 2 * Wo && Wo <= IM2COL_FAST_MAX_WO) {
+        for (int64_t c = 0; c < C; c++) im2col_k4s2p1(x + c * H * W, Ho, Wo, cols + c * 16 * ld, ld);
+        return;
+    }
     im2col(x, C, H, W, k, s, p, Ho, Wo, cols, ld);
 }
 
