@@ -1,4 +1,5 @@
-/* The one place that calls BLAS: row-major sgemm through CBLAS.
+/* The one place that calls BLAS: row-major sgemm through CBLAS (except for
+ * A of at most 16 rows, gemm_thin.c).
  *
  * OpenBLAS runs single-threaded (one thread pool only: OpenBLAS's workers
  * would otherwise spin between GEMMs against the library's pool, which does
@@ -22,6 +23,8 @@ typedef struct gemm_job {
 
 static void blas(int ta, int tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A,
                  int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc) {
+    /* thin A: OpenBLAS's packing dominates, our kernel does better */
+    if (cgan__sgemm_thin(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)) return;
     cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
                 (blasint)M, (blasint)N, (blasint)K, alpha, A, (blasint)lda, B, (blasint)ldb, beta,
                 C, (blasint)ldc);

@@ -31,6 +31,13 @@ void cgan__sgemm_whole(int ta, int tb, int64_t M, int64_t N, int64_t K, float al
                        const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
                        float *C, int64_t ldc);
 
+/* The same for A of at most 16 rows (any rows when K <= 32) and B not
+ * transposed, by a kernel of our own where the CPU has AVX-512
+ * (gemm_thin.c); returns 0, having done nothing, for other shapes or CPUs. */
+int cgan__sgemm_thin(int ta, int tb, int64_t M, int64_t N, int64_t K, float alpha,
+                     const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
+                     float *C, int64_t ldc);
+
 /* -------------------------------------------------------------- im2col.c */
 /* Image x [C,H,W] -> cols [C*k*k, Ho*Wo] at row stride ld: row (c*k+a)*k+b,
  * column i*Wo+j holds x[c, i*s-p+a, j*s-p+b] (0 outside the image). */
