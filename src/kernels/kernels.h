@@ -38,6 +38,16 @@ int cgan__sgemm_thin(int ta, int tb, int64_t M, int64_t N, int64_t K, float alph
                      const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
                      float *C, int64_t ldc);
 
+/* ----------------------------------------------------------- conv_k4s2.c */
+/* y [c, Co, H/2, W/2] = conv(x [c, Ci, H, W], w [Co, Ci*16]) + bias (or
+ * NULL) for a 4x4 kernel, stride 2, padding 1, single-threaded, by an
+ * AVX-512 implicit GEMM of our own; scratch holds scratch_floats.  Returns
+ * 0, having done nothing, where it does not apply (CPU, output width not
+ * 8/16/32, Co not a multiple of 8, scratch too small). */
+int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int64_t W,
+                          const float *w, int64_t Co, const float *bias, float *y, float *scratch,
+                          size_t scratch_floats);
+
 /* -------------------------------------------------------------- im2col.c */
 /* Image x [C,H,W] -> cols [C*k*k, Ho*Wo] at row stride ld: row (c*k+a)*k+b,
  * column i*Wo+j holds x[c, i*s-p+a, j*s-p+b] (0 outside the image). */

@@ -22,6 +22,12 @@ static void forward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, flo
     float *cols = scratch, *yt = scratch + t->K * cp, *y = t->y + n0 * CO(l) * t->Po;
     const float *bias = l->n_params > 1 ? l->params[1].value.data : NULL;
     (void)dw, (void)beta;
+    /* a chunk on its own thread: the 4x4 stride-2 kernel of our own where it fits */
+    if (!par && KS(l) == 4 && ST(l) == 2 && PD(l) == 1 &&
+        cgan__conv_k4s2p1_fwd(t->x + n0 * CI(l) * t->H * t->W, c, CI(l), t->H, t->W,
+                              l->params[0].value.data, CO(l), bias, y, scratch,
+                              (size_t)((t->K + CO(l)) * cp)))
+        return;
     cgan__im2col_batch(t->x + n0 * CI(l) * t->H * t->W, c, CI(l), t->H, t->W, KS(l), ST(l), PD(l),
                        t->Ho, t->Wo, cols);
     /* one image: its [Co, Po] output is already NCHW */

@@ -1,0 +1,125 @@
+/* Forward of the paper's critic convolutions (4x4 kernel, stride 2,
+ * padding 1) as an implicit GEMM with AVX-512: Y [Co, P] = W [Co, Ci*16]
+ * times the patches [Ci*16, P], per chunk of images, without an im2col
+ * matrix and without a BLAS packing pass over it.
+ *
+ * The product runs in blocks of 8 input channels (128 patch rows).  For a
+ * block, the patches are written straight into the layout the kernel reads
+ * (strips of 32 output pixels: [strip][row][32], 16 KiB per strip, in L1),
+ * the weights into slivers of 8 output channels ([sliver][row][8]), and an
+ * 8 x 32 tile of Y is accumulated in 16 registers: per patch row, 2 loads
+ * and 8 broadcasts feed 16 FMAs.  Blocks after the first add to Y.
+ *
+ * Used where the shapes fit (AVX-512, output width 8, 16 or 32, 32 | P,
+ * Co a multiple of 8); returns 0 otherwise and the caller takes im2col +
+ * sgemm. */
+#include "kernels.h"
+
+#include <string.h>
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+
+#define AVX512 __attribute__((target("avx512f")))
+#define NR 32          /* output pixels per strip */
+#define MR 8           /* output channels per sliver */
+#define CH_BLOCK 8     /* input channels per block */
+#define KC (CH_BLOCK * 16)
+
+/* Patches of channels [c0, c0 + cb) of c images into strips: row k = local
+ * channel * 16 + a * 4 + b of strip s holds, for the strip's 32 pixels
+ * (i, j), x[c, 2i - 1 + a, 2j - 1 + b] (0 outside).  An input row is split
+ * once into even and odd columns; the four taps b are shifted copies. */
+static void pack_patches(const float *x, int64_t c, int64_t Ci, int64_t c0, int64_t cb,
+                         int64_t Ho, int64_t Wo, float *bp) {
+    int64_t H = 2 * Ho, W = 2 * Wo, P = Ho * Wo, SP = P / NR, kc = cb * 16;
+    float even[NR + 1], odd[NR + 1];
+    for (int64_t n = 0; n < c; n++)
+        for (int64_t cl = 0; cl < cb; cl++) {
+            const float *xc = x + (n * Ci + c0 + cl) * H * W;
+            for (int64_t i = 0; i < Ho; i++) {
+                int64_t s = n * SP + i * Wo / NR, col = i * Wo % NR;
+                float *strip = bp + s * kc * NR + col;
+                for (int a = 0; a < 4; a++) {
+                    float *d = strip + (cl * 16 + a * 4) * NR; /* tap (a, 0) */
+                    int64_t ih = 2 * i - 1 + a;
+                    if (ih < 0 || ih >= H) {
+                        for (int b = 0; b < 4; b++) memset(d + b * NR, 0, (size_t)Wo * sizeof *d);
+                        continue;
+                    }
+                    const float *src = xc + ih * W;
+                    for (int64_t m = 0; m < Wo; m++) even[m] = src[2 * m], odd[m] = src[2 * m + 1];
+                    even[Wo] = 0.0f;
+                    d[0] = 0.0f;
+                    for (int64_t m = 1; m < Wo; m++) d[m] = odd[m - 1];
+                    for (int64_t m = 0; m < Wo; m++) d[NR + m] = even[m];
+                    for (int64_t m = 0; m < Wo; m++) d[2 * NR + m] = odd[m];
+                    for (int64_t m = 0; m < Wo; m++) d[3 * NR + m] = even[m + 1];
+                }
+            }
+        }
+}
+
+/* Weights of the block: ap[(sliver * kc + k) * MR + r] = w[sliver * MR + r][k0 + k]. */
+static void pack_weights(const float *w, int64_t Co, int64_t K, int64_t k0, int64_t kc, float *ap) {
+    for (int64_t sl = 0; sl < Co / MR; sl++)
+        for (int64_t k = 0; k < kc; k++)
+            for (int r = 0; r < MR; r++) ap[(sl * kc + k) * MR + r] = w[(sl * MR + r) * K + k0 + k];
+}
+
+/* y[r * ldy + 0..31] (= or +=) sum_k as[k][r] bs[k][0..31] for r < 8 */
+AVX512 static void tile_8x32(const float *as, const float *bs, int64_t kc, float *y, int64_t ldy,
+                             int first, const float *bias) {
+    __m512 acc[MR][2];
+    for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+    for (int64_t k = 0; k < kc; k++) {
+        __m512 b0 = _mm512_loadu_ps(bs + k * NR), b1 = _mm512_loadu_ps(bs + k * NR + 16);
+        _Pragma("GCC unroll 8") for (int r = 0; r < MR; r++) {
+            __m512 a = _mm512_set1_ps(as[k * MR + r]);
+            acc[r][0] = _mm512_fmadd_ps(a, b0, acc[r][0]);
+            acc[r][1] = _mm512_fmadd_ps(a, b1, acc[r][1]);
+        }
+    }
+    for (int r = 0; r < MR; r++) {
+        float *yr = y + r * ldy;
+        __m512 c0, c1;
+        if (first) c0 = c1 = _mm512_set1_ps(bias ? bias[r] : 0.0f);
+        else c0 = _mm512_loadu_ps(yr), c1 = _mm512_loadu_ps(yr + 16);
+        _mm512_storeu_ps(yr, _mm512_add_ps(c0, acc[r][0]));
+        _mm512_storeu_ps(yr + 16, _mm512_add_ps(c1, acc[r][1]));
+    }
+}
+
+int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int64_t W,
+                          const float *w, int64_t Co, const float *bias, float *y, float *scratch,
+                          size_t scratch_floats) {
+    int64_t Ho = H / 2, Wo = W / 2, P = Ho * Wo, K = Ci * 16;
+    if (H != 2 * Ho || W != 2 * Wo || (Wo != 8 && Wo != 16 && Wo != 32) || P % NR != 0 ||
+        Co % MR != 0 || !__builtin_cpu_supports("avx512f"))
+        return 0;
+    int64_t cp = c * P, kcmax = (Ci < CH_BLOCK ? Ci : CH_BLOCK) * 16;
+    if ((size_t)(Co * kcmax + kcmax * cp) > scratch_floats) return 0;
+    float *ap = scratch, *bp = scratch + Co * kcmax;
+    for (int64_t c0 = 0; c0 < Ci; c0 += CH_BLOCK) {
+        int64_t cb = Ci - c0 < CH_BLOCK ? Ci - c0 : CH_BLOCK, kc = cb * 16;
+        pack_weights(w, Co, K, c0 * 16, kc, ap);
+        pack_patches(x, c, Ci, c0, cb, Ho, Wo, bp);
+        for (int64_t s = 0; s < cp / NR; s++) {
+            int64_t n = s / (P / NR), p0 = s % (P / NR) * NR;
+            float *ys = y + n * Co * P + p0;
+            for (int64_t sl = 0; sl < Co / MR; sl++)
+                tile_8x32(ap + sl * kc * MR, bp + s * kc * NR, kc, ys + sl * MR * P, P, c0 == 0,
+                          bias ? bias + sl * MR : NULL);
+        }
+    }
+    return 1;
+}
+#else
+int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int64_t W,
+                          const float *w, int64_t Co, const float *bias, float *y, float *scratch,
+                          size_t scratch_floats) {
+    (void)x, (void)c, (void)Ci, (void)H, (void)W, (void)w, (void)Co, (void)bias, (void)y;
+    (void)scratch, (void)scratch_floats;
+    return 0;
+}
+#endif

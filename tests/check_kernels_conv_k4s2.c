@@ -1,0 +1,78 @@
+/* The AVX-512 implicit-GEMM forward of the 4x4, stride-2, padding-1
+ * convolutions (src/kernels/conv_k4s2.c) against a direct convolution in
+ * double written here: output widths 8, 16 and 32 (strips of 32 pixels
+ * holding 4, 2 and 1 output rows), input channels 3 (one short block), 8
+ * and 13 (a full block and a short one), 1-3 images, with and without
+ * bias.  Shapes it does not take must be declined (return 0).  On a CPU
+ * without AVX-512 it declines everything and the test says so. */
+#include "test_util.h"
+
+#include "kernels/kernels.h"
+
+typedef struct k4_case {
+    int64_t c, Ci, Co, H, W;
+    int bias;
+} k4_case;
+
+static const k4_case cases[] = {
+    {1, 3, 8, 64, 64, 1}, {2, 8, 16, 32, 32, 0}, {3, 13, 24, 16, 16, 1}, {2, 13, 8, 8, 64, 0},
+};
+
+START_TEST(k4s2_matches_direct_convolution) {
+    const k4_case *t = &cases[_i];
+    int64_t c = t->c, Ci = t->Ci, Co = t->Co, H = t->H, W = t->W, Ho = H / 2, Wo = W / 2;
+    int64_t xn = c * Ci * H * W, yn = c * Co * Ho * Wo, K = Ci * 16;
+    size_t scratch_n = (size_t)((K + Co) * c * Ho * Wo);
+    float *x = malloc(sizeof(float) * xn), *w = malloc(sizeof(float) * Co * K);
+    float *b = malloc(sizeof(float) * Co), *y = malloc(sizeof(float) * yn);
+    float *scratch = malloc(sizeof(float) * scratch_n);
+    uint64_t s = 0x2545F4914F6CDD1Dull;
+#define RND() (s ^= s << 13, s ^= s >> 7, s ^= s << 17, (float)((double)(s >> 11) / 9007199254740992.0 - 0.5))
+    for (int64_t i = 0; i < xn; i++) x[i] = RND();
+    for (int64_t i = 0; i < Co * K; i++) w[i] = RND();
+    for (int64_t i = 0; i < Co; i++) b[i] = RND();
+    if (!cgan__conv_k4s2p1_fwd(x, c, Ci, H, W, w, Co, t->bias ? b : NULL, y, scratch, scratch_n)) {
+        fprintf(stderr, "kernels_conv_k4s2: no AVX-512 on this CPU, the kernel is not used\n");
+        goto out;
+    }
+    for (int64_t n = 0; n < c; n++)
+        for (int64_t o = 0; o < Co; o++)
+            for (int64_t i = 0; i < Ho; i++)
+                for (int64_t j = 0; j < Wo; j++) {
+                    double want = t->bias ? b[o] : 0.0, scale = fabs(want);
+                    for (int64_t ci = 0; ci < Ci; ci++)
+                        for (int a = 0; a < 4; a++)
+                            for (int bb = 0; bb < 4; bb++) {
+                                int64_t ih = 2 * i - 1 + a, iw = 2 * j - 1 + bb;
+                                if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+                                double p = (double)w[o * K + ci * 16 + a * 4 + bb] *
+                                           x[((n * Ci + ci) * H + ih) * W + iw];
+                                want += p, scale += fabs(p);
+                            }
+                    float got = y[((n * Co + o) * Ho + i) * Wo + j];
+                    ck_assert_msg(fabs(got - want) <= 1e-6 * scale + 1e-7,
+                                  "case %d: y[%lld][%lld][%lld][%lld] = %.9g, direct %.9g", _i,
+                                  (long long)n, (long long)o, (long long)i, (long long)j, got, want);
+                }
+out:
+    free(x), free(w), free(b), free(y), free(scratch);
+}
+END_TEST
+
+START_TEST(k4s2_declines_other_shapes) {
+    float buf[4096] = {0};
+    /* output width 4; Co not a multiple of 8; scratch too small */
+    ck_assert(!cgan__conv_k4s2p1_fwd(buf, 1, 1, 8, 8, buf, 8, NULL, buf, buf, 4096));
+    ck_assert(!cgan__conv_k4s2p1_fwd(buf, 1, 1, 16, 16, buf, 6, NULL, buf, buf, 4096));
+    ck_assert(!cgan__conv_k4s2p1_fwd(buf, 1, 1, 16, 16, buf, 8, NULL, buf, buf, 100));
+}
+END_TEST
+
+Suite *cgan_test_kernels_conv_k4s2_suite(void) {
+    Suite *su = suite_create("kernels_conv_k4s2");
+    TCase *tc = tcase_create("k4s2");
+    tcase_add_loop_test(tc, k4s2_matches_direct_convolution, 0, (int)(sizeof cases / sizeof cases[0]));
+    tcase_add_test(tc, k4s2_declines_other_shapes);
+    suite_add_tcase(su, tc);
+    return su;
+}
