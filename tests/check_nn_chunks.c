@@ -95,11 +95,15 @@ static void check_case(const conv_case *k) {
 }
 
 /* conv2d 2->3 on 32x32: 256 output pixels, 4 images per chunk;
- * convt2d 3->2 on 16x16: 256 input pixels, 4 images per chunk;
- * conv2d 9->16 on 32x32: the batch's chunks take the AVX-512 implicit GEMM
- * (src/kernels/conv_k4s2.c, 8 + 1 input channels), a lone image im2col +
- * sgemm, so the two paths are compared too. */
-static const conv_case cases[3] = {{0, 2, 3, 32}, {1, 3, 2, 16}, {0, 9, 16, 32}};
+ * convt2d 3->2 on 16x16: 256 input pixels, 4 images per chunk.
+ * With AVX-512 the batch's chunks of the next three take the implicit-GEMM
+ * kernels of our own, a lone image im2col/col2im + sgemm, so the two paths
+ * are compared too: conv2d 9->16 (forward kernel, 8 + 1 input channels),
+ * conv2d 16->8 (forward, and the transposed kernel for its input gradient),
+ * convt2d 8->16 on 16x16 (transposed kernel). */
+static const conv_case cases[5] = {
+    {0, 2, 3, 32}, {1, 3, 2, 16}, {0, 9, 16, 32}, {0, 16, 8, 32}, {1, 8, 16, 16},
+};
 
 START_TEST(batch_equals_images_one_thread) {
     CK_OK(cgan_set_num_threads(1));
@@ -118,8 +122,8 @@ END_TEST
 Suite *cgan_test_nn_chunks_suite(void) {
     Suite *s = suite_create("nn_chunks");
     TCase *tc = tcase_create("chunks");
-    tcase_add_loop_test(tc, batch_equals_images_one_thread, 0, 3);
-    tcase_add_loop_test(tc, batch_equals_images_two_threads, 0, 3);
+    tcase_add_loop_test(tc, batch_equals_images_one_thread, 0, 5);
+    tcase_add_loop_test(tc, batch_equals_images_two_threads, 0, 5);
     suite_add_tcase(s, tc);
     return s;
 }

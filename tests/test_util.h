@@ -27,6 +27,15 @@
         ck_assert_msg(cgan_last_error()[0] != '\0', "%s set no error message", #call); \
     } while (0)
 
+/* Whether the kernels of our own that need AVX-512 should run here. */
+static inline int cpu_has_avx512(void) {
+#if defined(__GNUC__) && defined(__x86_64__)
+    return __builtin_cpu_supports("avx512f") != 0;
+#else
+    return 0;
+#endif
+}
+
 /* Path of a file under tests/data. */
 static inline const char *test_data_path(const char *name) {
     static char buf[4096];

@@ -18,22 +18,36 @@
 #include <string.h>
 
 #if defined(__GNUC__) && defined(__x86_64__)
-#include <immintrin.h>
+#include "tile_8x32.h"
 
-#define AVX512 __attribute__((target("avx512f")))
-#define NR 32          /* output pixels per strip */
-#define MR 8           /* output channels per sliver */
 #define CH_BLOCK 8     /* input channels per block */
 #define KC (CH_BLOCK * 16)
+
+/* Copy n (8, 16 or 32) floats with vector moves. */
+AVX512 static inline void copy_row(float *d, const float *s, int64_t n) {
+    __mmask16 m = n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1);
+    _mm512_mask_storeu_ps(d, m, _mm512_maskz_loadu_ps(m, s));
+    if (n > 16) _mm512_storeu_ps(d + 16, _mm512_loadu_ps(s + 16));
+}
+
+AVX512 static inline void zero_row(float *d, int64_t n) {
+    __mmask16 m = n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1);
+    _mm512_mask_storeu_ps(d, m, _mm512_setzero_ps());
+    if (n > 16) _mm512_storeu_ps(d + 16, _mm512_setzero_ps());
+}
 
 /* Patches of channels [c0, c0 + cb) of c images into strips: row k = local
  * channel * 16 + a * 4 + b of strip s holds, for the strip's 32 pixels
  * (i, j), x[c, 2i - 1 + a, 2j - 1 + b] (0 outside).  An input row is split
- * once into even and odd columns; the four taps b are shifted copies. */
-static void pack_patches(const float *x, int64_t c, int64_t Ci, int64_t c0, int64_t cb,
-                         int64_t Ho, int64_t Wo, float *bp) {
+ * once into even and odd columns (two permutes per 32 inputs), kept with a
+ * zero on the padded side; the four taps b are vector copies from those. */
+AVX512 static void pack_patches(const float *x, int64_t c, int64_t Ci, int64_t c0, int64_t cb,
+                                int64_t Ho, int64_t Wo, float *bp) {
     int64_t H = 2 * Ho, W = 2 * Wo, P = Ho * Wo, SP = P / NR, kc = cb * 16;
-    float even[NR + 1], odd[NR + 1];
+    const __m512i ev = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    const __m512i od = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+    /* odd[0] = 0 (column -1), odd[1 + m]; even[m], even[Wo] = 0 (column W) */
+    float odd[NR + 16], even[NR + 16];
     for (int64_t n = 0; n < c; n++)
         for (int64_t cl = 0; cl < cb; cl++) {
             const float *xc = x + (n * Ci + c0 + cl) * H * W;
@@ -44,17 +58,26 @@ static void pack_patches(const float *x, int64_t c, int64_t Ci, int64_t c0, int6
                     float *d = strip + (cl * 16 + a * 4) * NR; /* tap (a, 0) */
                     int64_t ih = 2 * i - 1 + a;
                     if (ih < 0 || ih >= H) {
-                        for (int b = 0; b < 4; b++) memset(d + b * NR, 0, (size_t)Wo * sizeof *d);
+                        for (int b = 0; b < 4; b++) zero_row(d + b * NR, Wo);
                         continue;
                     }
                     const float *src = xc + ih * W;
-                    for (int64_t m = 0; m < Wo; m++) even[m] = src[2 * m], odd[m] = src[2 * m + 1];
+                    for (int64_t j = 0; j < Wo; j += 16) { /* inputs 2j .. 2j + 31 */
+                        int64_t left = W - 2 * j;
+                        __mmask16 m0 = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
+                        __mmask16 m1 = left >= 32 ? (__mmask16)0xFFFF
+                                       : left <= 16 ? (__mmask16)0 : (__mmask16)((1u << (left - 16)) - 1);
+                        __m512 lo = _mm512_maskz_loadu_ps(m0, src + 2 * j);
+                        __m512 hi = _mm512_maskz_loadu_ps(m1, src + 2 * j + 16);
+                        _mm512_storeu_ps(even + j, _mm512_permutex2var_ps(lo, ev, hi));
+                        _mm512_storeu_ps(odd + 1 + j, _mm512_permutex2var_ps(lo, od, hi));
+                    }
+                    odd[0] = 0.0f;
                     even[Wo] = 0.0f;
-                    d[0] = 0.0f;
-                    for (int64_t m = 1; m < Wo; m++) d[m] = odd[m - 1];
-                    for (int64_t m = 0; m < Wo; m++) d[NR + m] = even[m];
-                    for (int64_t m = 0; m < Wo; m++) d[2 * NR + m] = odd[m];
-                    for (int64_t m = 0; m < Wo; m++) d[3 * NR + m] = even[m + 1];
+                    copy_row(d, odd, Wo);
+                    copy_row(d + NR, even, Wo);
+                    copy_row(d + 2 * NR, odd + 1, Wo);
+                    copy_row(d + 3 * NR, even + 1, Wo);
                 }
             }
         }
@@ -65,29 +88,6 @@ static void pack_weights(const float *w, int64_t Co, int64_t K, int64_t k0, int6
     for (int64_t sl = 0; sl < Co / MR; sl++)
         for (int64_t k = 0; k < kc; k++)
             for (int r = 0; r < MR; r++) ap[(sl * kc + k) * MR + r] = w[(sl * MR + r) * K + k0 + k];
-}
-
-/* y[r * ldy + 0..31] (= or +=) sum_k as[k][r] bs[k][0..31] for r < 8 */
-AVX512 static void tile_8x32(const float *as, const float *bs, int64_t kc, float *y, int64_t ldy,
-                             int first, const float *bias) {
-    __m512 acc[MR][2];
-    for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
-    for (int64_t k = 0; k < kc; k++) {
-        __m512 b0 = _mm512_loadu_ps(bs + k * NR), b1 = _mm512_loadu_ps(bs + k * NR + 16);
-        _Pragma("GCC unroll 8") for (int r = 0; r < MR; r++) {
-            __m512 a = _mm512_set1_ps(as[k * MR + r]);
-            acc[r][0] = _mm512_fmadd_ps(a, b0, acc[r][0]);
-            acc[r][1] = _mm512_fmadd_ps(a, b1, acc[r][1]);
-        }
-    }
-    for (int r = 0; r < MR; r++) {
-        float *yr = y + r * ldy;
-        __m512 c0, c1;
-        if (first) c0 = c1 = _mm512_set1_ps(bias ? bias[r] : 0.0f);
-        else c0 = _mm512_loadu_ps(yr), c1 = _mm512_loadu_ps(yr + 16);
-        _mm512_storeu_ps(yr, _mm512_add_ps(c0, acc[r][0]));
-        _mm512_storeu_ps(yr + 16, _mm512_add_ps(c1, acc[r][1]));
-    }
 }
 
 int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int64_t W,

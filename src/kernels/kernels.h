@@ -48,6 +48,17 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
                           const float *w, int64_t Co, const float *bias, float *y, float *scratch,
                           size_t scratch_floats);
 
+/* ---------------------------------------------------------- convt_k4s2.c */
+/* y [c, Cout, 2Hi, 2Wi] = transposed conv(x [c, Cin, Hi, Wi], w [Cin, Cout,
+ * 4, 4]) + bias (or NULL), 4x4 kernel, stride 2, padding 1, single-threaded,
+ * by an AVX-512 implicit GEMM of our own (also a convolution's input
+ * gradient, with its [Co, Ci, 4, 4] weights); scratch holds scratch_floats.
+ * Returns 0, having done nothing, where it does not apply (CPU, Wi not 16
+ * or 32, Cout not a multiple of 8, scratch too small). */
+int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64_t Wi,
+                       const float *w, int64_t Cout, const float *bias, float *y, float *scratch,
+                       size_t scratch_floats);
+
 /* -------------------------------------------------------------- im2col.c */
 /* Image x [C,H,W] -> cols [C*k*k, Ho*Wo] at row stride ld: row (c*k+a)*k+b,
  * column i*Wo+j holds x[c, i*s-p+a, j*s-p+b] (0 outside the image). */

@@ -73,6 +73,14 @@ static void backward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, fl
                            PD(l), t->Ho, t->Wo, cols);
         CONV_GEMM(par)(0, 1, CO(l), t->K, cp, 1.0f, dy, cp, cols, cp, beta, dw, t->K);
     }
+    /* a chunk on its own thread: dX as the transposed 4x4 stride-2 kernel of
+     * our own (from NCHW dY; cols is free by now), where it fits */
+    if (t->dx && !par && KS(l) == 4 && ST(l) == 2 && PD(l) == 1 && t->H == 2 * t->Ho &&
+        t->W == 2 * t->Wo &&
+        cgan__convt_k4s2p1(t->dy + n0 * CO(l) * t->Po, c, CO(l), t->Ho, t->Wo,
+                           l->params[0].value.data, CI(l), NULL,
+                           t->dx + n0 * CI(l) * t->H * t->W, cols, (size_t)(t->K * cp)))
+        return;
     if (t->dx) { /* dcols[K, c*Po] = W^T dYt, then scattered back per image */
         CONV_GEMM(par)(1, 0, t->K, cp, CO(l), 1.0f, l->params[0].value.data, t->K, dy, cp, 0.0f,
                        cols, cp);

@@ -31,8 +31,16 @@ static void forward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, flo
     cgan_layer *l = t->l;
     int64_t cp = c * t->Pin;
     float *cols = scratch + CI(l) * cp;
-    const float *xs = chunk_xt(t, n0, c, scratch);
     (void)dw, (void)beta;
+    /* a chunk on its own thread: the 4x4 stride-2 kernel of our own where it fits */
+    if (!par && KS(l) == 4 && ST(l) == 2 && PD(l) == 1 && t->Ho == 2 * t->H &&
+        t->Wo == 2 * t->W &&
+        cgan__convt_k4s2p1(t->x + n0 * CI(l) * t->Pin, c, CI(l), t->H, t->W,
+                           l->params[0].value.data, CO(l),
+                           l->n_params > 1 ? l->params[1].value.data : NULL,
+                           t->y + n0 * CO(l) * t->Pout, scratch, (size_t)((CI(l) + t->Kc) * cp)))
+        return;
+    const float *xs = chunk_xt(t, n0, c, scratch);
     CONV_GEMM(par)(1, 0, t->Kc, cp, CI(l), 1.0f, l->params[0].value.data, t->Kc, xs, cp, 0.0f,
                    cols, cp);
     cgan__col2im_batch(cols, c, CO(l), t->Ho, t->Wo, KS(l), ST(l), PD(l), t->H, t->W,

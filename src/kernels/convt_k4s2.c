@@ -1,0 +1,137 @@
+/* Transposed 4x4, stride-2, padding-1 convolution as an implicit GEMM with
+ * AVX-512: out [Cout, 2Hi, 2Wi] from in [Cin, Hi, Wi] and w [Cin, Cout, 4, 4].
+ * It is the generator's up3/up4 forward and, with w the convolution's own
+ * [Co, Ci, 4, 4] weights, the input gradient of the critic's conv2/conv3
+ * (dX from dY), in both cases without the [Cout*16, P] column matrix and
+ * its col2im.
+ *
+ * Output pixel (2u + pa, 2v + pb) takes two kernel rows and two kernel
+ * columns of the parity class (pa, pb) (col2im: oh = 2i - 1 + a):
+ *   parity 0: tap 1 at shift 0 and tap 3 at shift -1;
+ *   parity 1: tap 0 at shift +1 and tap 2 at shift 0,
+ * so each class is a GEMM with K = Cin * 4 over the input grid's pixels.
+ * For a block of input channels and a row parity pa, the two column
+ * parities are computed as two 8 x 32 tiles (tile_8x32.h) and interleaved
+ * into 64 contiguous outputs.  Blocks after the first add to the output.
+ * Used where the shapes fit (AVX-512, Wi 16 or 32, 32 | Hi*Wi, Cout a
+ * multiple of 8); returns 0 otherwise and the caller takes GEMM + col2im. */
+#include "kernels.h"
+
+#include <string.h>
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#include "tile_8x32.h"
+
+#define CH_BLOCK 64 /* input channels per block: K rows 64 * 4 */
+
+static const int TAP[2][2] = {{1, 3}, {0, 2}};   /* [parity][t] kernel index */
+static const int SHIFT[2][2] = {{0, -1}, {1, 0}}; /* [parity][t] input offset */
+
+/* ap[(sliver * kc + k) * 8 + r], k = (local channel * 2 + ta) * 2 + tb, holds
+ * w[ci][sliver * 8 + r][TAP[pa][ta]][TAP[pb][tb]]. */
+static void pack_weights(const float *w, int64_t Cout, int64_t c0, int64_t cb, int pa, int pb,
+                         float *ap) {
+    int64_t kc = cb * 4;
+    for (int64_t sl = 0; sl < Cout / MR; sl++)
+        for (int64_t cl = 0; cl < cb; cl++)
+            for (int t = 0; t < 4; t++)
+                for (int r = 0; r < MR; r++) {
+                    int a = TAP[pa][t >> 1], b = TAP[pb][t & 1];
+                    ap[(sl * kc + cl * 4 + t) * MR + r] =
+                        w[(((c0 + cl) * Cout + sl * MR + r) * 4 + a) * 4 + b];
+                }
+}
+
+/* Strip s (32 input-grid pixels of one image), row k: in[ci][u + SHIFT[pa][ta]]
+ * [v + SHIFT[pb][tb]] for the strip's pixels (u, v), 0 outside: each row
+ * segment is one or two masked vector loads (a lane past the edge is
+ * masked off, never read), so packing keeps up with the tiles. */
+AVX512 static void pack_inputs(const float *x, int64_t c, int64_t Cin, int64_t c0, int64_t cb,
+                               int64_t Hi, int64_t Wi, int pa, int pb, float *bp) {
+    int64_t P = Hi * Wi, SP = P / NR, kc = cb * 4;
+    for (int64_t n = 0; n < c; n++)
+        for (int64_t cl = 0; cl < cb; cl++) {
+            const float *xc = x + (n * Cin + c0 + cl) * P;
+            for (int64_t u = 0; u < Hi; u++) {
+                int64_t s = n * SP + u * Wi / NR, col = u * Wi % NR;
+                for (int t = 0; t < 4; t++) {
+                    float *d = bp + (s * kc + cl * 4 + t) * NR + col;
+                    int64_t iu = u + SHIFT[pa][t >> 1], dv = SHIFT[pb][t & 1];
+                    for (int64_t j = 0; j < Wi; j += 16) {
+                        __mmask16 m = 0xFFFF;
+                        if (dv < 0 && j == 0) m = 0xFFFE;           /* column -1 */
+                        if (dv > 0 && j + 16 == Wi) m &= 0x7FFF;    /* column Wi */
+                        if (iu < 0 || iu >= Hi) m = 0;              /* row outside */
+                        _mm512_storeu_ps(d + j, _mm512_maskz_loadu_ps(m, xc + iu * Wi + j + dv));
+                    }
+                }
+            }
+        }
+}
+
+/* Rows 2u + pa of the strip's outputs: out[co][2u + pa][2v + pb] from the
+ * pb = 0 tile e and the pb = 1 tile o (8 x 32 each), = (+ bias) or +=. */
+AVX512 static void store_interleaved(const float *e, const float *o, float *out, int64_t P,
+                                     int64_t s, int64_t Hi, int64_t Wi, int64_t Cout, int64_t co0,
+                                     int pa, int first, const float *bias) {
+    int64_t SP = P / NR, n = s / SP, p0 = s % SP * NR, Wo = 2 * Wi;
+    const __m512i lo = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    const __m512i hi = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+    for (int r = 0; r < MR; r++) {
+        int64_t co = co0 + r;
+        float *plane = out + (n * Cout + co) * 4 * P;
+        for (int h = 0; h < 2; h++) { /* 16 pixels: one row segment */
+            int64_t p = p0 + 16 * h, u = p / Wi, v = p % Wi;
+            __m512 ev = _mm512_loadu_ps(e + r * NR + 16 * h), ov = _mm512_loadu_ps(o + r * NR + 16 * h);
+            float *d = plane + (2 * u + pa) * Wo + 2 * v;
+            __m512 a = _mm512_permutex2var_ps(ev, lo, ov), b = _mm512_permutex2var_ps(ev, hi, ov);
+            if (first) {
+                __m512 bv = _mm512_set1_ps(bias ? bias[co] : 0.0f);
+                a = _mm512_add_ps(a, bv), b = _mm512_add_ps(b, bv);
+            } else {
+                a = _mm512_add_ps(a, _mm512_loadu_ps(d)), b = _mm512_add_ps(b, _mm512_loadu_ps(d + 16));
+            }
+            _mm512_storeu_ps(d, a);
+            _mm512_storeu_ps(d + 16, b);
+        }
+    }
+    (void)Hi;
+}
+
+int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64_t Wi,
+                       const float *w, int64_t Cout, const float *bias, float *y, float *scratch,
+                       size_t scratch_floats) {
+    int64_t P = Hi * Wi;
+    if ((Wi != 16 && Wi != 32) || P % NR != 0 || Cout % MR != 0 ||
+        !__builtin_cpu_supports("avx512f"))
+        return 0;
+    int64_t cp = c * P, kcmax = (Cin < CH_BLOCK ? Cin : CH_BLOCK) * 4;
+    if ((size_t)(2 * Cout * kcmax + 2 * kcmax * cp + 2 * MR * NR) > scratch_floats) return 0;
+    float *ae = scratch, *ao = ae + Cout * kcmax, *be = ao + Cout * kcmax, *bo = be + kcmax * cp;
+    float *te = bo + kcmax * cp, *to = te + MR * NR;
+    for (int64_t c0 = 0; c0 < Cin; c0 += CH_BLOCK) {
+        int64_t cb = Cin - c0 < CH_BLOCK ? Cin - c0 : CH_BLOCK, kc = cb * 4;
+        for (int pa = 0; pa < 2; pa++) {
+            pack_weights(w, Cout, c0, cb, pa, 0, ae);
+            pack_weights(w, Cout, c0, cb, pa, 1, ao);
+            pack_inputs(x, c, Cin, c0, cb, Hi, Wi, pa, 0, be);
+            pack_inputs(x, c, Cin, c0, cb, Hi, Wi, pa, 1, bo);
+            for (int64_t s = 0; s < cp / NR; s++)
+                for (int64_t sl = 0; sl < Cout / MR; sl++) {
+                    tile_8x32(ae + sl * kc * MR, be + s * kc * NR, kc, te, NR, 1, NULL);
+                    tile_8x32(ao + sl * kc * MR, bo + s * kc * NR, kc, to, NR, 1, NULL);
+                    store_interleaved(te, to, y, P, s, Hi, Wi, Cout, sl * MR, pa, c0 == 0, bias);
+                }
+        }
+    }
+    return 1;
+}
+#else
+int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64_t Wi,
+                       const float *w, int64_t Cout, const float *bias, float *y, float *scratch,
+                       size_t scratch_floats) {
+    (void)x, (void)c, (void)Cin, (void)Hi, (void)Wi, (void)w, (void)Cout, (void)bias, (void)y;
+    (void)scratch, (void)scratch_floats;
+    return 0;
+}
+#endif

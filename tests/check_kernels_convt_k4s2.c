@@ -1,0 +1,81 @@
+/* The AVX-512 implicit-GEMM transposed convolution, 4x4, stride 2, padding
+ * 1 (src/kernels/convt_k4s2.c), against a scatter of every input pixel
+ * through the kernel in double written here: input widths 16 and 32,
+ * input channels 8, 70 (a full 64-channel block and a short one) and 3,
+ * 1-3 images, with and without bias.  Shapes it does not take must be
+ * declined.  On a CPU without AVX-512 it declines everything and the test
+ * says so. */
+#include "test_util.h"
+
+#include "kernels/kernels.h"
+
+typedef struct kt_case {
+    int64_t c, Cin, Cout, Hi, Wi;
+    int bias;
+} kt_case;
+
+static const kt_case cases[] = {
+    {1, 8, 8, 32, 32, 1}, {2, 70, 16, 16, 16, 0}, {3, 3, 24, 4, 16, 1}, {1, 5, 8, 2, 32, 0},
+};
+
+START_TEST(convt_matches_scatter) {
+    const kt_case *t = &cases[_i];
+    int64_t c = t->c, Ci = t->Cin, Co = t->Cout, Hi = t->Hi, Wi = t->Wi, Ho = 2 * Hi, Wo = 2 * Wi;
+    int64_t xn = c * Ci * Hi * Wi, yn = c * Co * Ho * Wo;
+    size_t scratch_n = (size_t)(2 * Co * 256 + 2 * 256 * c * Hi * Wi + 1024); /* ample */
+    float *x = malloc(sizeof(float) * xn), *w = malloc(sizeof(float) * Ci * Co * 16);
+    float *b = malloc(sizeof(float) * Co), *y = malloc(sizeof(float) * yn);
+    double *want = calloc((size_t)yn, sizeof(double)), *scale = calloc((size_t)yn, sizeof(double));
+    float *scratch = malloc(sizeof(float) * scratch_n);
+    uint64_t s = 0x853C49E6748FEA9Bull;
+#define RND() (s ^= s << 13, s ^= s >> 7, s ^= s << 17, (float)((double)(s >> 11) / 9007199254740992.0 - 0.5))
+    for (int64_t i = 0; i < xn; i++) x[i] = RND();
+    for (int64_t i = 0; i < Ci * Co * 16; i++) w[i] = RND();
+    for (int64_t i = 0; i < Co; i++) b[i] = RND();
+    if (!cgan__convt_k4s2p1(x, c, Ci, Hi, Wi, w, Co, t->bias ? b : NULL, y, scratch, scratch_n)) {
+        /* declining is right only without AVX-512 */
+        ck_assert_msg(!cpu_has_avx512(), "case %d declined on an AVX-512 CPU", _i);
+        fprintf(stderr, "kernels_convt_k4s2: no AVX-512 on this CPU, the kernel is not used\n");
+        goto out;
+    }
+    for (int64_t n = 0; n < c; n++)
+        for (int64_t ci = 0; ci < Ci; ci++)
+            for (int64_t i = 0; i < Hi; i++)
+                for (int64_t j = 0; j < Wi; j++)
+                    for (int64_t o = 0; o < Co; o++)
+                        for (int a = 0; a < 4; a++)
+                            for (int bb = 0; bb < 4; bb++) {
+                                int64_t oh = 2 * i - 1 + a, ow = 2 * j - 1 + bb;
+                                if (oh < 0 || oh >= Ho || ow < 0 || ow >= Wo) continue;
+                                int64_t at = ((n * Co + o) * Ho + oh) * Wo + ow;
+                                double p = (double)x[((n * Ci + ci) * Hi + i) * Wi + j] *
+                                           w[((ci * Co + o) * 4 + a) * 4 + bb];
+                                want[at] += p, scale[at] += fabs(p);
+                            }
+    for (int64_t at = 0; at < yn; at++) {
+        double wv = want[at] + (t->bias ? b[at / (Ho * Wo) % Co] : 0.0);
+        ck_assert_msg(fabs(y[at] - wv) <= 1e-6 * scale[at] + 1e-6, "case %d: y[%lld] = %.9g, scatter %.9g",
+                      _i, (long long)at, y[at], wv);
+    }
+out:
+    free(x), free(w), free(b), free(y), free(want), free(scale), free(scratch);
+}
+END_TEST
+
+START_TEST(convt_declines_other_shapes) {
+    float buf[4096] = {0};
+    /* input width 8; Cout not a multiple of 8; scratch too small */
+    ck_assert(!cgan__convt_k4s2p1(buf, 1, 1, 8, 8, buf, 8, NULL, buf, buf, 4096));
+    ck_assert(!cgan__convt_k4s2p1(buf, 1, 1, 2, 16, buf, 6, NULL, buf, buf, 4096));
+    ck_assert(!cgan__convt_k4s2p1(buf, 1, 1, 2, 16, buf, 8, NULL, buf, buf, 100));
+}
+END_TEST
+
+Suite *cgan_test_kernels_convt_k4s2_suite(void) {
+    Suite *su = suite_create("kernels_convt_k4s2");
+    TCase *tc = tcase_create("k4s2");
+    tcase_add_loop_test(tc, convt_matches_scatter, 0, (int)(sizeof cases / sizeof cases[0]));
+    tcase_add_test(tc, convt_declines_other_shapes);
+    suite_add_tcase(su, tc);
+    return su;
+}
