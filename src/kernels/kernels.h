@@ -48,6 +48,16 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
                           const float *w, int64_t Co, const float *bias, float *y, float *scratch,
                           size_t scratch_floats);
 
+/* ------------------------------------------------------- conv_k4s2_dw.c */
+/* dw [Co, Ci*16] = beta dw (beta 0 or 1) + the weight gradient of the same
+ * convolution over a chunk: dy [c, Co, H/2, W/2] against the patches of x
+ * [c, Ci, H, W], single-threaded, AVX-512.  Returns 0, having done nothing,
+ * where it does not apply (CPU, Co not a multiple of 8, Ci odd, W > 256,
+ * scratch too small). */
+int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci, int64_t H,
+                         int64_t W, int64_t Co, float *dw, float beta, float *scratch,
+                         size_t scratch_floats);
+
 /* ---------------------------------------------------------- convt_k4s2.c */
 /* y [c, Cout, 2Hi, 2Wi] = transposed conv(x [c, Cin, Hi, Wi], w [Cin, Cout,
  * 4, 4]) + bias (or NULL), 4x4 kernel, stride 2, padding 1, single-threaded,

@@ -56,36 +56,39 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     return conv_run_chunks(l->ws, &job);
 }
 
-/* backward of one chunk; scratch: cols [K, c*Po] then dYt [Co, c*Po] */
+/* backward of one chunk; scratch: cols [K, c*Po] then dYt [Co, c*Po].  A
+ * chunk on its own thread of a 4x4 stride-2 layer first tries the kernels
+ * of our own (dW and dX straight from NCHW x and dY, no cols); whatever
+ * they decline takes im2col/col2im + sgemm. */
 static void backward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, float *dw,
                            float beta, int par) {
     const conv2d_ctx *t = vctx;
     cgan_layer *l = t->l;
     int64_t cp = c * t->Po;
     float *cols = scratch, *dyt = scratch + t->K * cp;
-    const float *dy = t->dy + n0 * CO(l) * t->Po;
+    const float *x = t->x + n0 * CI(l) * t->H * t->W, *dy = t->dy + n0 * CO(l) * t->Po;
+    float *dx = t->dx ? t->dx + n0 * CI(l) * t->H * t->W : NULL;
+    size_t room = (size_t)((t->K + CO(l)) * cp);
+    int k4 = !par && KS(l) == 4 && ST(l) == 2 && PD(l) == 1 && t->H == 2 * t->Ho &&
+             t->W == 2 * t->Wo;
+    int dw_done = !dw || (k4 && cgan__conv_k4s2p1_dw(x, dy, c, CI(l), t->H, t->W, CO(l), dw,
+                                                      beta, scratch, room));
+    int dx_done = !dx || (k4 && cgan__convt_k4s2p1(dy, c, CO(l), t->Ho, t->Wo,
+                                                    l->params[0].value.data, CI(l), NULL, dx,
+                                                    scratch, room));
+    if (dw_done && dx_done) return;
     if (c > 1) { /* one image's [Co, Po] gradient is already dYt */
         cgan__nchw_to_cn_par(dy, c, CO(l), t->Po, dyt);
         dy = dyt;
     }
-    if (dw) { /* dW[Co,K] = beta dW + dYt cols^T */
-        cgan__im2col_batch(t->x + n0 * CI(l) * t->H * t->W, c, CI(l), t->H, t->W, KS(l), ST(l),
-                           PD(l), t->Ho, t->Wo, cols);
+    if (!dw_done) { /* dW[Co,K] = beta dW + dYt cols^T */
+        cgan__im2col_batch(x, c, CI(l), t->H, t->W, KS(l), ST(l), PD(l), t->Ho, t->Wo, cols);
         CONV_GEMM(par)(0, 1, CO(l), t->K, cp, 1.0f, dy, cp, cols, cp, beta, dw, t->K);
     }
-    /* a chunk on its own thread: dX as the transposed 4x4 stride-2 kernel of
-     * our own (from NCHW dY; cols is free by now), where it fits */
-    if (t->dx && !par && KS(l) == 4 && ST(l) == 2 && PD(l) == 1 && t->H == 2 * t->Ho &&
-        t->W == 2 * t->Wo &&
-        cgan__convt_k4s2p1(t->dy + n0 * CO(l) * t->Po, c, CO(l), t->Ho, t->Wo,
-                           l->params[0].value.data, CI(l), NULL,
-                           t->dx + n0 * CI(l) * t->H * t->W, cols, (size_t)(t->K * cp)))
-        return;
-    if (t->dx) { /* dcols[K, c*Po] = W^T dYt, then scattered back per image */
+    if (!dx_done) { /* dcols[K, c*Po] = W^T dYt, then scattered back per image */
         CONV_GEMM(par)(1, 0, t->K, cp, CO(l), 1.0f, l->params[0].value.data, t->K, dy, cp, 0.0f,
                        cols, cp);
-        cgan__col2im_batch(cols, c, CI(l), t->H, t->W, KS(l), ST(l), PD(l), t->Ho, t->Wo, NULL,
-                           t->dx + n0 * CI(l) * t->H * t->W);
+        cgan__col2im_batch(cols, c, CI(l), t->H, t->W, KS(l), ST(l), PD(l), t->Ho, t->Wo, NULL, dx);
     }
 }
 

@@ -1,0 +1,85 @@
+/* Weight gradient of the 4x4, stride-2, padding-1 convolutions as an
+ * implicit GEMM with AVX-512: dW [Co, Ci*16] (= beta dW +) dY [Co, P] times
+ * the patches^T [P, Ci*16], summed over a chunk of images, without an
+ * im2col matrix.
+ *
+ * dY is packed once per chunk into slivers of 8 output channels
+ * ([sliver][pixel][8]); the patches of two input channels (32 columns of
+ * dW: 2 x 16 taps) into one strip over all the chunk's pixels
+ * ([pixel][32]), from a copy of each input row with a zero on both sides
+ * so that every tap window is one 4-float move.  The 8 x 32 register tile
+ * (tile_8x32.h) then runs over all pixels, and dW is written once.
+ * Used where the shapes fit (AVX-512, Co a multiple of 8, Ci even, W at
+ * most 256); returns 0 otherwise and the caller takes im2col + sgemm. */
+#include "kernels.h"
+
+#include <string.h>
+
+#if defined(__GNUC__) && defined(__x86_64__)
+#include "tile_8x32.h"
+
+#define MAX_W 256
+
+/* ap[(sliver * cp + p) * 8 + r] = dy[n][sliver * 8 + r][p'], p = n * P + p' */
+static void pack_grad(const float *dy, int64_t c, int64_t Co, int64_t P, float *ap) {
+    int64_t cp = c * P;
+    for (int64_t sl = 0; sl < Co / MR; sl++)
+        for (int64_t n = 0; n < c; n++)
+            for (int r = 0; r < MR; r++) {
+                const float *src = dy + (n * Co + sl * MR + r) * P;
+                float *d = ap + (sl * cp + n * P) * MR + r;
+                for (int64_t p = 0; p < P; p++) d[p * MR] = src[p];
+            }
+}
+
+/* Strip of channels ci0, ci0 + 1: bp[p * 32 + cl * 16 + a * 4 + b] =
+ * x[n][ci0 + cl][2i - 1 + a][2j - 1 + b] for pixel p = n * P + i * Wo + j. */
+AVX512 static void pack_strip(const float *x, int64_t c, int64_t Ci, int64_t ci0, int64_t Ho,
+                              int64_t Wo, float *bp) {
+    int64_t H = 2 * Ho, W = 2 * Wo, P = Ho * Wo;
+    float row[MAX_W + 2 + 16]; /* row[0] and row[W + 1] are the padding */
+    for (int64_t n = 0; n < c; n++)
+        for (int cl = 0; cl < 2; cl++) {
+            const float *xc = x + (n * Ci + ci0 + cl) * H * W;
+            for (int64_t i = 0; i < Ho; i++)
+                for (int a = 0; a < 4; a++) {
+                    int64_t ih = 2 * i - 1 + a;
+                    float *d = bp + (n * P + i * Wo) * NR + cl * 16 + a * 4;
+                    if (ih < 0 || ih >= H) {
+                        for (int64_t j = 0; j < Wo; j++) _mm_storeu_ps(d + j * NR, _mm_setzero_ps());
+                        continue;
+                    }
+                    row[0] = 0.0f;
+                    memcpy(row + 1, xc + ih * W, (size_t)W * sizeof *row);
+                    row[W + 1] = 0.0f;
+                    for (int64_t j = 0; j < Wo; j++) _mm_storeu_ps(d + j * NR, _mm_loadu_ps(row + 2 * j));
+                }
+        }
+}
+
+int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci, int64_t H,
+                         int64_t W, int64_t Co, float *dw, float beta, float *scratch,
+                         size_t scratch_floats) {
+    int64_t Ho = H / 2, Wo = W / 2, P = Ho * Wo, cp = c * P, K = Ci * 16;
+    if (H != 2 * Ho || W != 2 * Wo || W > MAX_W || Co % MR != 0 || Ci % 2 != 0 ||
+        (beta != 0.0f && beta != 1.0f) || !__builtin_cpu_supports("avx512f"))
+        return 0;
+    if ((size_t)(Co * cp + NR * cp) > scratch_floats) return 0;
+    float *ap = scratch, *bp = scratch + Co * cp;
+    pack_grad(dy, c, Co, P, ap);
+    for (int64_t st = 0; st < Ci / 2; st++) {
+        pack_strip(x, c, Ci, 2 * st, Ho, Wo, bp);
+        for (int64_t sl = 0; sl < Co / MR; sl++)
+            tile_8x32(ap + sl * cp * MR, bp, cp, dw + sl * MR * K + st * NR, K, beta == 0.0f, NULL);
+    }
+    return 1;
+}
+#else
+int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci, int64_t H,
+                         int64_t W, int64_t Co, float *dw, float beta, float *scratch,
+                         size_t scratch_floats) {
+    (void)x, (void)dy, (void)c, (void)Ci, (void)H, (void)W, (void)Co, (void)dw, (void)beta;
+    (void)scratch, (void)scratch_floats;
+    return 0;
+}
+#endif
