@@ -67,20 +67,34 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     return conv_run_chunks(l->ws, &job);
 }
 
-/* backward of one chunk; scratch: Xt [Ci, c*Pin] then dcols [Co*k*k, c*Pin] */
+/* backward of one chunk; scratch: Xt [Ci, c*Pin] then dcols [Co*k*k, c*Pin].
+ * The backward of a transposed convolution is a convolution of dY: for a
+ * 4x4 stride-2 layer, a chunk on its own thread first tries the kernels of
+ * our own (dX = conv(dY, W); dW from dY's patches against X, W read as the
+ * convolution's [Ci, Co*16]); whatever they decline takes im2col + sgemm. */
 static void backward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, float *dw,
                            float beta, int par) {
     const convt2d_ctx *t = vctx;
     cgan_layer *l = t->l;
     int64_t cp = c * t->Pin;
     float *xt = scratch, *dcols = scratch + CI(l) * cp;
-    cgan__im2col_batch(t->dy + n0 * CO(l) * t->Pout, c, CO(l), t->Ho, t->Wo, KS(l), ST(l), PD(l),
-                       t->H, t->W, dcols);
-    if (dw) { /* dW[Ci, Co*k*k] = beta dW + Xt dcols^T */
+    const float *dy = t->dy + n0 * CO(l) * t->Pout, *x = t->x + n0 * CI(l) * t->Pin;
+    size_t room = (size_t)((CI(l) + t->Kc) * cp);
+    int k4 = !par && KS(l) == 4 && ST(l) == 2 && PD(l) == 1 && t->Ho == 2 * t->H &&
+             t->Wo == 2 * t->W;
+    int dw_done = !dw || (k4 && cgan__conv_k4s2p1_dw(dy, x, c, CO(l), t->Ho, t->Wo, CI(l), dw,
+                                                      beta, scratch, room));
+    int dx_done = !t->dx || (k4 && cgan__conv_k4s2p1_fwd(dy, c, CO(l), t->Ho, t->Wo,
+                                                          l->params[0].value.data, CI(l), NULL,
+                                                          t->dx + n0 * CI(l) * t->Pin, scratch,
+                                                          room));
+    if (dw_done && dx_done) return;
+    cgan__im2col_batch(dy, c, CO(l), t->Ho, t->Wo, KS(l), ST(l), PD(l), t->H, t->W, dcols);
+    if (!dw_done) { /* dW[Ci, Co*k*k] = beta dW + Xt dcols^T */
         const float *xs = chunk_xt(t, n0, c, xt);
         CONV_GEMM(par)(0, 1, CI(l), t->Kc, cp, 1.0f, xs, cp, dcols, cp, beta, dw, t->Kc);
     }
-    if (t->dx) { /* dXt[Ci, c*Pin] = W dcols (an image's is already NCHW) */
+    if (!dx_done) { /* dXt[Ci, c*Pin] = W dcols (an image's is already NCHW) */
         float *dx = t->dx + n0 * CI(l) * t->Pin, *dst = c == 1 ? dx : xt;
         CONV_GEMM(par)(0, 0, CI(l), cp, t->Kc, 1.0f, l->params[0].value.data, t->Kc, dcols, cp,
                        0.0f, dst, cp);
