@@ -27,10 +27,9 @@ START_TEST(k4s2_matches_direct_convolution) {
     float *b = malloc(sizeof(float) * Co), *y = malloc(sizeof(float) * yn);
     float *scratch = malloc(sizeof(float) * scratch_n);
     uint64_t s = 0x2545F4914F6CDD1Dull;
-#define RND() (s ^= s << 13, s ^= s >> 7, s ^= s << 17, (float)((double)(s >> 11) / 9007199254740992.0 - 0.5))
-    for (int64_t i = 0; i < xn; i++) x[i] = RND();
-    for (int64_t i = 0; i < Co * K; i++) w[i] = RND();
-    for (int64_t i = 0; i < Co; i++) b[i] = RND();
+    for (int64_t i = 0; i < xn; i++) x[i] = test_rand_uniform(&s);
+    for (int64_t i = 0; i < Co * K; i++) w[i] = test_rand_uniform(&s);
+    for (int64_t i = 0; i < Co; i++) b[i] = test_rand_uniform(&s);
     if (!cgan__conv_k4s2p1_fwd(x, c, Ci, H, W, w, Co, t->bias ? b : NULL, y, scratch, scratch_n)) {
         /* declining is right only without AVX-512 */
         ck_assert_msg(!cpu_has_avx512(), "case %d declined on an AVX-512 CPU", _i);

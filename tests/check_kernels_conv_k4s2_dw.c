@@ -27,10 +27,10 @@ START_TEST(dw_matches_double_sums) {
     float *dw = malloc(sizeof(float) * Co * K), *dw0 = malloc(sizeof(float) * Co * K);
     float *scratch = malloc(sizeof(float) * scratch_n);
     uint64_t s = 0xD1B54A32D192ED03ull;
-#define RND() (s ^= s << 13, s ^= s >> 7, s ^= s << 17, (float)((double)(s >> 11) / 9007199254740992.0 - 0.5))
-    for (int64_t i = 0; i < xn; i++) x[i] = RND();
-    for (int64_t i = 0; i < yn; i++) dy[i] = RND();
-    for (int64_t i = 0; i < Co * K; i++) dw0[i] = dw[i] = t->beta == 0.0f ? NAN : RND();
+    for (int64_t i = 0; i < xn; i++) x[i] = test_rand_uniform(&s);
+    for (int64_t i = 0; i < yn; i++) dy[i] = test_rand_uniform(&s);
+    for (int64_t i = 0; i < Co * K; i++)
+        dw0[i] = dw[i] = t->beta == 0.0f ? NAN : test_rand_uniform(&s);
     if (!cgan__conv_k4s2p1_dw(x, dy, c, Ci, H, W, Co, dw, t->beta, scratch, scratch_n)) {
         /* declining is right only without AVX-512 */
         ck_assert_msg(!cpu_has_avx512(), "case %d declined on an AVX-512 CPU", _i);

@@ -28,10 +28,9 @@ START_TEST(convt_matches_scatter) {
     double *want = calloc((size_t)yn, sizeof(double)), *scale = calloc((size_t)yn, sizeof(double));
     float *scratch = malloc(sizeof(float) * scratch_n);
     uint64_t s = 0x853C49E6748FEA9Bull;
-#define RND() (s ^= s << 13, s ^= s >> 7, s ^= s << 17, (float)((double)(s >> 11) / 9007199254740992.0 - 0.5))
-    for (int64_t i = 0; i < xn; i++) x[i] = RND();
-    for (int64_t i = 0; i < Ci * Co * 16; i++) w[i] = RND();
-    for (int64_t i = 0; i < Co; i++) b[i] = RND();
+    for (int64_t i = 0; i < xn; i++) x[i] = test_rand_uniform(&s);
+    for (int64_t i = 0; i < Ci * Co * 16; i++) w[i] = test_rand_uniform(&s);
+    for (int64_t i = 0; i < Co; i++) b[i] = test_rand_uniform(&s);
     if (!cgan__convt_k4s2p1(x, c, Ci, Hi, Wi, w, Co, t->bias ? b : NULL, y, scratch, scratch_n)) {
         /* declining is right only without AVX-512 */
         ck_assert_msg(!cpu_has_avx512(), "case %d declined on an AVX-512 CPU", _i);

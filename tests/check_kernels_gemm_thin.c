@@ -27,10 +27,9 @@ START_TEST(thin_matches_double_reference) {
     float *A = malloc(sizeof(float) * (t->ta ? K : M) * lda), *B = malloc(sizeof(float) * K * ldb);
     float *C = malloc(sizeof(float) * M * ldc), *C0 = malloc(sizeof(float) * M * ldc);
     uint64_t s = 0x9E3779B97F4A7C15ull;
-#define RND() (s ^= s << 13, s ^= s >> 7, s ^= s << 17, (float)((double)(s >> 11) / 9007199254740992.0 - 0.5))
-    for (int64_t i = 0; i < (t->ta ? K : M) * lda; i++) A[i] = RND();
-    for (int64_t i = 0; i < K * ldb; i++) B[i] = RND();
-    for (int64_t i = 0; i < M * ldc; i++) C0[i] = C[i] = t->beta == 0.0f ? NAN : RND();
+    for (int64_t i = 0; i < (t->ta ? K : M) * lda; i++) A[i] = test_rand_uniform(&s);
+    for (int64_t i = 0; i < K * ldb; i++) B[i] = test_rand_uniform(&s);
+    for (int64_t i = 0; i < M * ldc; i++) C0[i] = C[i] = t->beta == 0.0f ? NAN : test_rand_uniform(&s);
     if (!cgan__sgemm_thin(t->ta, 0, M, N, K, t->alpha, A, lda, B, ldb, t->beta, C, ldc)) {
         /* declining is right only without AVX-512 */
         ck_assert_msg(!cpu_has_avx512(), "case %d declined on an AVX-512 CPU", _i);

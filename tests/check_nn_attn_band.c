@@ -17,11 +17,6 @@ static const band_case cases[] = {
     {8, 64, 1024}, {2, 48, 64}, {3, 80, 32}, {1, 8, 64}, {8, 64, 36},
 };
 
-static float uniform(uint64_t *s) { /* xorshift, reproducible, in [-1, 1) */
-    *s ^= *s << 13, *s ^= *s >> 7, *s ^= *s << 17;
-    return (float)((double)(*s >> 11) / 9007199254740992.0 * 2.0 - 1.0);
-}
-
 START_TEST(band_matches_double_reference) {
     const band_case *k = &cases[_i];
     int64_t Cq = k->Cq, C = k->C, P = k->P;
@@ -30,8 +25,8 @@ START_TEST(band_matches_double_reference) {
     float *ot = malloc(sizeof(float) * CGAN__ATTN_BAND * C);
     double *s = malloc(sizeof(double) * P);
     uint64_t seed = 88172645463325252ull;
-    for (int64_t i = 0; i < Cq * P; i++) q[i] = 2.2f * uniform(&seed), kk[i] = 2.2f * uniform(&seed);
-    for (int64_t i = 0; i < P * C; i++) vt[i] = uniform(&seed);
+    for (int64_t i = 0; i < Cq * P; i++) q[i] = 4.4f * test_rand_uniform(&seed), kk[i] = 4.4f * test_rand_uniform(&seed);
+    for (int64_t i = 0; i < P * C; i++) vt[i] = 2.0f * test_rand_uniform(&seed);
     double worst = 0.0;
     for (int64_t i0 = 0; i0 < P; i0 += CGAN__ATTN_BAND) {
         int64_t i1 = i0 + CGAN__ATTN_BAND < P ? i0 + CGAN__ATTN_BAND : P;

@@ -27,6 +27,13 @@
         ck_assert_msg(cgan_last_error()[0] != '\0', "%s set no error message", #call); \
     } while (0)
 
+/* A reproducible uniform number in [-0.5, 0.5) from a xorshift state (the
+ * kernel suites' random operands; not for anything statistical). */
+static inline float test_rand_uniform(uint64_t *s) {
+    *s ^= *s << 13, *s ^= *s >> 7, *s ^= *s << 17;
+    return (float)((double)(*s >> 11) / 9007199254740992.0 - 0.5);
+}
+
 /* Whether the kernels of our own that need AVX-512 should run here. */
 static inline int cpu_has_avx512(void) {
 #if defined(__GNUC__) && defined(__x86_64__)

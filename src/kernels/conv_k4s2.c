@@ -25,14 +25,13 @@
 
 /* Copy n (8, 16 or 32) floats with vector moves. */
 AVX512 static inline void copy_row(float *d, const float *s, int64_t n) {
-    __mmask16 m = n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1);
+    __mmask16 m = lanes(n);
     _mm512_mask_storeu_ps(d, m, _mm512_maskz_loadu_ps(m, s));
     if (n > 16) _mm512_storeu_ps(d + 16, _mm512_loadu_ps(s + 16));
 }
 
 AVX512 static inline void zero_row(float *d, int64_t n) {
-    __mmask16 m = n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1);
-    _mm512_mask_storeu_ps(d, m, _mm512_setzero_ps());
+    _mm512_mask_storeu_ps(d, lanes(n), _mm512_setzero_ps());
     if (n > 16) _mm512_storeu_ps(d + 16, _mm512_setzero_ps());
 }
 
@@ -64,11 +63,8 @@ AVX512 static void pack_patches(const float *x, int64_t c, int64_t Ci, int64_t c
                     const float *src = xc + ih * W;
                     for (int64_t j = 0; j < Wo; j += 16) { /* inputs 2j .. 2j + 31 */
                         int64_t left = W - 2 * j;
-                        __mmask16 m0 = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
-                        __mmask16 m1 = left >= 32 ? (__mmask16)0xFFFF
-                                       : left <= 16 ? (__mmask16)0 : (__mmask16)((1u << (left - 16)) - 1);
-                        __m512 lo = _mm512_maskz_loadu_ps(m0, src + 2 * j);
-                        __m512 hi = _mm512_maskz_loadu_ps(m1, src + 2 * j + 16);
+                        __m512 lo = _mm512_maskz_loadu_ps(lanes(left), src + 2 * j);
+                        __m512 hi = _mm512_maskz_loadu_ps(lanes(left - 16), src + 2 * j + 16);
                         _mm512_storeu_ps(even + j, _mm512_permutex2var_ps(lo, ev, hi));
                         _mm512_storeu_ps(odd + 1 + j, _mm512_permutex2var_ps(lo, od, hi));
                     }

@@ -46,13 +46,15 @@ AVX512 static void pack_strip(const float *x, int64_t c, int64_t Ci, int64_t ci0
                     int64_t ih = 2 * i - 1 + a;
                     float *d = bp + (n * P + i * Wo) * NR + cl * 16 + a * 4;
                     if (ih < 0 || ih >= H) {
-                        for (int64_t j = 0; j < Wo; j++) _mm_storeu_ps(d + j * NR, _mm_setzero_ps());
+                        for (int64_t j = 0; j < Wo; j++)
+                            _mm_storeu_ps(d + j * NR, _mm_setzero_ps());
                         continue;
                     }
                     row[0] = 0.0f;
                     memcpy(row + 1, xc + ih * W, (size_t)W * sizeof *row);
                     row[W + 1] = 0.0f;
-                    for (int64_t j = 0; j < Wo; j++) _mm_storeu_ps(d + j * NR, _mm_loadu_ps(row + 2 * j));
+                    for (int64_t j = 0; j < Wo; j++) /* taps b = 0..3 of pixel j */
+                        _mm_storeu_ps(d + j * NR, _mm_loadu_ps(row + 2 * j));
                 }
         }
 }

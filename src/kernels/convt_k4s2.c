@@ -75,21 +75,25 @@ AVX512 static void store_interleaved(const float *e, const float *o, float *out,
                                      int64_t s, int64_t Hi, int64_t Wi, int64_t Cout, int64_t co0,
                                      int pa, int first, const float *bias) {
     int64_t SP = P / NR, n = s / SP, p0 = s % SP * NR, Wo = 2 * Wi;
+    /* lanes 0..7 (lo) or 8..15 (hi) of e and o, alternating */
     const __m512i lo = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
-    const __m512i hi = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+    const __m512i hi =
+        _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
     for (int r = 0; r < MR; r++) {
         int64_t co = co0 + r;
         float *plane = out + (n * Cout + co) * 4 * P;
         for (int h = 0; h < 2; h++) { /* 16 pixels: one row segment */
             int64_t p = p0 + 16 * h, u = p / Wi, v = p % Wi;
-            __m512 ev = _mm512_loadu_ps(e + r * NR + 16 * h), ov = _mm512_loadu_ps(o + r * NR + 16 * h);
+            __m512 ev = _mm512_loadu_ps(e + r * NR + 16 * h);
+            __m512 ov = _mm512_loadu_ps(o + r * NR + 16 * h);
             float *d = plane + (2 * u + pa) * Wo + 2 * v;
             __m512 a = _mm512_permutex2var_ps(ev, lo, ov), b = _mm512_permutex2var_ps(ev, hi, ov);
             if (first) {
                 __m512 bv = _mm512_set1_ps(bias ? bias[co] : 0.0f);
                 a = _mm512_add_ps(a, bv), b = _mm512_add_ps(b, bv);
             } else {
-                a = _mm512_add_ps(a, _mm512_loadu_ps(d)), b = _mm512_add_ps(b, _mm512_loadu_ps(d + 16));
+                a = _mm512_add_ps(a, _mm512_loadu_ps(d));
+                b = _mm512_add_ps(b, _mm512_loadu_ps(d + 16));
             }
             _mm512_storeu_ps(d, a);
             _mm512_storeu_ps(d + 16, b);

@@ -93,8 +93,9 @@ static inline void tap_row_k4s2(const float *row, int64_t ld, int64_t Wo, float 
     if (add) dst[0] += e0, dst[2 * Wo - 1] += o_last;
     else dst[0] = e0, dst[2 * Wo - 1] = o_last;
     if (Wo > 1) {
-        if (add) dst[1] = dst[1] + r0[1] + r2[0], dst[2 * Wo - 2] = dst[2 * Wo - 2] + r1[Wo - 1] + r3[Wo - 2];
-        else dst[1] = r0[1] + r2[0], dst[2 * Wo - 2] = r1[Wo - 1] + r3[Wo - 2];
+        float *d1 = dst + 1, *dl = dst + 2 * Wo - 2;
+        if (add) *d1 = *d1 + r0[1] + r2[0], *dl = *dl + r1[Wo - 1] + r3[Wo - 2];
+        else *d1 = r0[1] + r2[0], *dl = r1[Wo - 1] + r3[Wo - 2];
     }
     if (add) /* left to right: the generic loop's order, so the same bits */
         for (int64_t m = 1; m < Wo - 1; m++) {
@@ -154,7 +155,8 @@ static CGAN__MULTIVERSION void col2im(const float *cols, int64_t ld, int64_t C, 
 void cgan__im2col(const float *x, int64_t C, int64_t H, int64_t W, int k, int s, int p,
                   int64_t Ho, int64_t Wo, float *cols, int64_t ld) {
     if (k == 4 && s == 2 && p == 1 && H == 2 * Ho && W == 2 * Wo && Wo <= IM2COL_FAST_MAX_WO) {
-        for (int64_t c = 0; c < C; c++) im2col_k4s2p1(x + c * H * W, Ho, Wo, cols + c * 16 * ld, ld);
+        for (int64_t c = 0; c < C; c++)
+            im2col_k4s2p1(x + c * H * W, Ho, Wo, cols + c * 16 * ld, ld);
         return;
     }
     im2col(x, C, H, W, k, s, p, Ho, Wo, cols, ld);
@@ -163,7 +165,8 @@ void cgan__im2col(const float *x, int64_t C, int64_t H, int64_t W, int k, int s,
 void cgan__col2im(const float *cols, int64_t ld, int64_t C, int64_t H, int64_t W, int k,
                   int s, int p, int64_t Ho, int64_t Wo, float *x) {
     if (k == 4 && s == 2 && p == 1 && H == 2 * Ho && W == 2 * Wo) {
-        for (int64_t c = 0; c < C; c++) col2im_k4s2p1(cols + c * 16 * ld, ld, Ho, Wo, x + c * H * W);
+        for (int64_t c = 0; c < C; c++)
+            col2im_k4s2p1(cols + c * 16 * ld, ld, Ho, Wo, x + c * H * W);
         return;
     }
     col2im(cols, ld, C, H, W, k, s, p, Ho, Wo, x);

@@ -12,9 +12,14 @@
 #define NR 32 /* output pixels per strip */
 #define MR 8  /* output channels per sliver */
 
+/* The mask of the first n lanes of a vector (n clamped to 0..16). */
+static inline __mmask16 lanes(int64_t n) {
+    return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1);
+}
+
 /* y[r * ldy + 0..31] (= or +=) sum_k as[k][r] bs[k][0..31] for r < 8 */
-AVX512 static inline void tile_8x32(const float *as, const float *bs, int64_t kc, float *y, int64_t ldy,
-                                     int first, const float *bias) {
+AVX512 static inline void tile_8x32(const float *as, const float *bs, int64_t kc, float *y,
+                                     int64_t ldy, int first, const float *bias) {
     __m512 acc[MR][2];
     for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
     for (int64_t k = 0; k < kc; k++) {
