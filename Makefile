@@ -81,8 +81,9 @@ $(BUILD)/%.o: %.c
 # leaves element-wise selects scalar; -fno-trapping-math lets it if-convert
 # them).  No fast-math: no reassociation, so results are unchanged.
 $(BUILD)/src/kernels/%.o: ALL_CFLAGS += -O3 -fno-math-errno -fno-trapping-math
-# im2col (and conv_k4s2's patch packing) copies rows of 8-64 floats: as inlined moves, not a memcpy call per
-# row (which GCC otherwise turns each copy loop into).
+# im2col and the convolution kernels copy rows of 8-64 floats: as inlined
+# moves, not a memcpy call per row (which GCC otherwise turns each copy
+# loop into).
 $(BUILD)/src/kernels/im2col.o $(BUILD)/src/kernels/conv_k4s2.o $(BUILD)/src/kernels/convt_k4s2.o: \
     ALL_CFLAGS += -fno-tree-loop-distribute-patterns
 

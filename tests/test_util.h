@@ -43,6 +43,13 @@ static inline int cpu_has_avx512(void) {
 #endif
 }
 
+/* A kernel of our own declined case i: right only without AVX-512, and
+ * then say so once on stderr. */
+static inline void ck_declined(const char *suite, int i) {
+    ck_assert_msg(!cpu_has_avx512(), "case %d declined on an AVX-512 CPU", i);
+    fprintf(stderr, "%s: no AVX-512 on this CPU, the kernel is not used\n", suite);
+}
+
 /* Path of a file under tests/data. */
 static inline const char *test_data_path(const char *name) {
     static char buf[4096];

@@ -1,13 +1,12 @@
-/* The attention's value product for one band of rows of the attention
- * matrix: oT[r, c] = sum_j a[r, j] vT[j, c], r < CGAN__ATTN_BAND.
- *
- * The self-attention layer softmaxes a band of rows and multiplies it at
- * once, while the band is still in L1, instead of writing the whole P x P
- * matrix (4 MiB per 32x32 image) and reading it back through a GEMM's
- * packing.  With AVX-512 the band's 8 rows x 64 columns live in 32
- * registers and each step j costs 4 loads of vT and 8 broadcasts of a; other
- * machines, and channel counts that are not a multiple of 16, take the
- * portable loop. */
+/* One band of CGAN__ATTN_BAND rows of the self-attention forward: the
+ * band's scores Q^T K, their softmax, and the value product
+ * oT[r, c] = sum_j a[r, j] vT[j, c], all while the band is still in L1,
+ * instead of writing the whole P x P matrix (4 MiB per 32x32 image) and
+ * reading it back through a GEMM's packing.  With AVX-512 the band's 8
+ * rows x 64 columns live in 32 registers and each step j costs 4 loads of
+ * vT and 8 broadcasts of a; other machines, and shapes that are not
+ * multiples of 16, take softmax.c's rows and a portable loop. */
+#include "avx512.h"
 #include "kernels.h"
 
 #include <math.h>
@@ -27,11 +26,7 @@ static CGAN__MULTIVERSION void band_portable(const float *a, int64_t lda, int64_
     }
 }
 
-#if defined(__GNUC__) && defined(__x86_64__)
-#include <immintrin.h>
-
-#define AVX512 __attribute__((target("avx512f")))
-
+#ifdef CGAN__AVX512_KERNELS
 /* Columns c0..c0+16*NV-1 of the band, NV (1..4) vectors per row. */
 #define BAND_COLUMNS(NV)                                                                   \
     AVX512 static void band_cols##NV(const float *a, int64_t lda, int64_t P,               \
@@ -61,7 +56,7 @@ AVX512 static void band_avx512(const float *a, int64_t lda, int64_t P, const flo
 }
 
 /* exp(x) for x <= 0 (scores minus their row maximum), 16 lanes: the same
- * range reduction and Cephes polynomial as softmax.c's scalar form, with
+ * range reduction and Cephes polynomial as exp_approx.h's scalar form, with
  * 2^k applied by scalef (no exponent-bit arithmetic, no overflow). */
 AVX512 static inline __m512 exp_nonpos16(__m512 x) {
     x = _mm512_max_ps(x, _mm512_set1_ps(-87.0f));
@@ -131,7 +126,7 @@ AVX512 static void attn_band_avx512(const float *q, const float *k, int64_t Cq, 
 void cgan__attn_band(const float *q, const float *k, int64_t Cq, int64_t P, int64_t i0,
                      int64_t i1, const float *vT, int64_t C, float *a, float *oT) {
     int64_t rows = i1 - i0;
-#if defined(__GNUC__) && defined(__x86_64__)
+#ifdef CGAN__AVX512_KERNELS
     if (C % 16 == 0 && P % 16 == 0 && __builtin_cpu_supports("avx512f")) {
         attn_band_avx512(q, k, Cq, P, i0, rows, vT, C, a, oT);
         return;

@@ -13,15 +13,13 @@
  * Used where the shapes fit (AVX-512, output width 8, 16 or 32, 32 | P,
  * Co a multiple of 8); returns 0 otherwise and the caller takes im2col +
  * sgemm. */
+#include "avx512.h"
 #include "kernels.h"
 
-#include <string.h>
-
-#if defined(__GNUC__) && defined(__x86_64__)
+#ifdef CGAN__AVX512_KERNELS
 #include "tile_8x32.h"
 
-#define CH_BLOCK 8     /* input channels per block */
-#define KC (CH_BLOCK * 16)
+#define CH_BLOCK 8 /* input channels per block: 128 patch rows */
 
 /* Copy n (8, 16 or 32) floats with vector moves. */
 AVX512 static inline void copy_row(float *d, const float *s, int64_t n) {

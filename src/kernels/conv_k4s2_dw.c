@@ -11,11 +11,12 @@
  * (tile_8x32.h) then runs over all pixels, and dW is written once.
  * Used where the shapes fit (AVX-512, Co a multiple of 8, Ci even, W at
  * most 256); returns 0 otherwise and the caller takes im2col + sgemm. */
+#include "avx512.h"
 #include "kernels.h"
 
 #include <string.h>
 
-#if defined(__GNUC__) && defined(__x86_64__)
+#ifdef CGAN__AVX512_KERNELS
 #include "tile_8x32.h"
 
 #define MAX_W 256

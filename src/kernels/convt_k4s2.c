@@ -15,11 +15,10 @@
  * into 64 contiguous outputs.  Blocks after the first add to the output.
  * Used where the shapes fit (AVX-512, Wi 16 or 32, 32 | Hi*Wi, Cout a
  * multiple of 8); returns 0 otherwise and the caller takes GEMM + col2im. */
+#include "avx512.h"
 #include "kernels.h"
 
-#include <string.h>
-
-#if defined(__GNUC__) && defined(__x86_64__)
+#ifdef CGAN__AVX512_KERNELS
 #include "tile_8x32.h"
 
 #define CH_BLOCK 64 /* input channels per block: K rows 64 * 4 */
@@ -72,8 +71,8 @@ AVX512 static void pack_inputs(const float *x, int64_t c, int64_t Cin, int64_t c
 /* Rows 2u + pa of the strip's outputs: out[co][2u + pa][2v + pb] from the
  * pb = 0 tile e and the pb = 1 tile o (8 x 32 each), = (+ bias) or +=. */
 AVX512 static void store_interleaved(const float *e, const float *o, float *out, int64_t P,
-                                     int64_t s, int64_t Hi, int64_t Wi, int64_t Cout, int64_t co0,
-                                     int pa, int first, const float *bias) {
+                                     int64_t s, int64_t Wi, int64_t Cout, int64_t co0, int pa,
+                                     int first, const float *bias) {
     int64_t SP = P / NR, n = s / SP, p0 = s % SP * NR, Wo = 2 * Wi;
     /* lanes 0..7 (lo) or 8..15 (hi) of e and o, alternating */
     const __m512i lo = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
@@ -99,7 +98,6 @@ AVX512 static void store_interleaved(const float *e, const float *o, float *out,
             _mm512_storeu_ps(d + 16, b);
         }
     }
-    (void)Hi;
 }
 
 int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64_t Wi,
@@ -124,7 +122,7 @@ int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64
                 for (int64_t sl = 0; sl < Cout / MR; sl++) {
                     tile_8x32(ae + sl * kc * MR, be + s * kc * NR, kc, te, NR, 1, NULL);
                     tile_8x32(ao + sl * kc * MR, bo + s * kc * NR, kc, to, NR, 1, NULL);
-                    store_interleaved(te, to, y, P, s, Hi, Wi, Cout, sl * MR, pa, c0 == 0, bias);
+                    store_interleaved(te, to, y, P, s, Wi, Cout, sl * MR, pa, c0 == 0, bias);
                 }
         }
     }

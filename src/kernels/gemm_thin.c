@@ -8,12 +8,10 @@
  * multiplied by all M rows of A, packed (zero-padded to 8 or 16 rows) and
  * broadcast: 16 accumulators, one load of B per 16 FMAs.  K is taken in
  * blocks of KBLOCK, the partial sums of later blocks added to C. */
+#include "avx512.h"
 #include "kernels.h"
 
-#if defined(__GNUC__) && defined(__x86_64__)
-#include <immintrin.h>
-
-#define AVX512 __attribute__((target("avx512f")))
+#ifdef CGAN__AVX512_KERNELS
 
 #define KBLOCK 256 /* A is packed KBLOCK columns at a time: 16 KiB of stack */
 #define THIN_K_ANY_M 32 /* K this small: any M, in blocks of 16 rows */
@@ -28,11 +26,7 @@
                                 int64_t ldc) {                                                  \
         for (int64_t n0 = 0; n0 < N; n0 += 16 * NV) {                                           \
             __mmask16 mask[NV];                                                                 \
-            for (int v = 0; v < NV; v++) {                                                      \
-                int64_t left = N - n0 - 16 * v;                                                 \
-                mask[v] = left >= 16 ? (__mmask16)0xFFFF                                        \
-                          : left <= 0 ? (__mmask16)0 : (__mmask16)((1u << left) - 1);           \
-            }                                                                                   \
+            for (int v = 0; v < NV; v++) mask[v] = lanes(N - n0 - 16 * v);                      \
             __m512 acc[MR][NV];                                                                 \
             for (int m = 0; m < MR; m++)                                                        \
                 for (int v = 0; v < NV; v++) acc[m][v] = _mm512_setzero_ps();                   \

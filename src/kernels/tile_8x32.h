@@ -1,21 +1,15 @@
 /* The register tile of the implicit-GEMM convolutions (conv_k4s2.c,
- * convt_k4s2.c), AVX-512: an 8 x 32 block of the output accumulated over
+ * convt_k4s2.c, conv_k4s2_dw.c), AVX-512 (include only where
+ * CGAN__AVX512_KERNELS is defined): an 8 x 32 block of the output accumulated over
  * kc rows of packed operands, as[k][8] (broadcast) times bs[k][32] (two
  * vectors): 16 accumulators, 16 FMAs per 2 loads and 8 broadcasts. */
 #ifndef CGAN_TILE_8X32_H
 #define CGAN_TILE_8X32_H
 
-#include <immintrin.h>
-#include <stdint.h>
+#include "avx512.h"
 
-#define AVX512 __attribute__((target("avx512f")))
 #define NR 32 /* output pixels per strip */
 #define MR 8  /* output channels per sliver */
-
-/* The mask of the first n lanes of a vector (n clamped to 0..16). */
-static inline __mmask16 lanes(int64_t n) {
-    return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1);
-}
 
 /* y[r * ldy + 0..31] (= or +=) sum_k as[k][r] bs[k][0..31] for r < 8 */
 AVX512 static inline void tile_8x32(const float *as, const float *bs, int64_t kc, float *y,

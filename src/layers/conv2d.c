@@ -23,7 +23,7 @@ static void forward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, flo
     const float *bias = l->n_params > 1 ? l->params[1].value.data : NULL;
     (void)dw, (void)beta;
     /* a chunk on its own thread: the 4x4 stride-2 kernel of our own where it fits */
-    if (!par && KS(l) == 4 && ST(l) == 2 && PD(l) == 1 &&
+    if (conv_k4s2p1_chunk(l, par, t->Ho, t->Wo, t->H, t->W) &&
         cgan__conv_k4s2p1_fwd(t->x + n0 * CI(l) * t->H * t->W, c, CI(l), t->H, t->W,
                               l->params[0].value.data, CO(l), bias, y, scratch,
                               (size_t)((t->K + CO(l)) * cp)))
@@ -69,8 +69,7 @@ static void backward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, fl
     const float *x = t->x + n0 * CI(l) * t->H * t->W, *dy = t->dy + n0 * CO(l) * t->Po;
     float *dx = t->dx ? t->dx + n0 * CI(l) * t->H * t->W : NULL;
     size_t room = (size_t)((t->K + CO(l)) * cp);
-    int k4 = !par && KS(l) == 4 && ST(l) == 2 && PD(l) == 1 && t->H == 2 * t->Ho &&
-             t->W == 2 * t->Wo;
+    int k4 = conv_k4s2p1_chunk(l, par, t->Ho, t->Wo, t->H, t->W);
     int dw_done = !dw || (k4 && cgan__conv_k4s2p1_dw(x, dy, c, CI(l), t->H, t->W, CO(l), dw,
                                                       beta, scratch, room));
     int dx_done = !dx || (k4 && cgan__convt_k4s2p1(dy, c, CO(l), t->Ho, t->Wo,

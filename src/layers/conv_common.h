@@ -53,6 +53,15 @@ typedef struct conv_chunks {
 /* Run fn over every chunk (conv_chunks.c); CGAN_ENOMEM if scratch cannot grow. */
 int conv_run_chunks(cgan__ws *ws, const conv_chunks *job);
 
+/* Whether a chunk may try the 4x4, stride-2, padding-1 kernels of our own
+ * (src/kernels/conv_k4s2*.c, convt_k4s2.c): it runs whole on its thread
+ * (!par) and the large planes are exactly twice the small ones. */
+static inline int conv_k4s2p1_chunk(const cgan_layer *l, int par, int64_t small_h,
+                                    int64_t small_w, int64_t big_h, int64_t big_w) {
+    return !par && KS(l) == 4 && ST(l) == 2 && PD(l) == 1 && big_h == 2 * small_h &&
+           big_w == 2 * small_w;
+}
+
 /* a GEMM split over the pool, or whole on this thread */
 #define CONV_GEMM(par) ((par) ? cgan__sgemm : cgan__sgemm_whole)
 

@@ -33,8 +33,7 @@ static void forward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, flo
     float *cols = scratch + CI(l) * cp;
     (void)dw, (void)beta;
     /* a chunk on its own thread: the 4x4 stride-2 kernel of our own where it fits */
-    if (!par && KS(l) == 4 && ST(l) == 2 && PD(l) == 1 && t->Ho == 2 * t->H &&
-        t->Wo == 2 * t->W &&
+    if (conv_k4s2p1_chunk(l, par, t->H, t->W, t->Ho, t->Wo) &&
         cgan__convt_k4s2p1(t->x + n0 * CI(l) * t->Pin, c, CI(l), t->H, t->W,
                            l->params[0].value.data, CO(l),
                            l->n_params > 1 ? l->params[1].value.data : NULL,
@@ -80,8 +79,7 @@ static void backward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, fl
     float *xt = scratch, *dcols = scratch + CI(l) * cp;
     const float *dy = t->dy + n0 * CO(l) * t->Pout, *x = t->x + n0 * CI(l) * t->Pin;
     size_t room = (size_t)((CI(l) + t->Kc) * cp);
-    int k4 = !par && KS(l) == 4 && ST(l) == 2 && PD(l) == 1 && t->Ho == 2 * t->H &&
-             t->Wo == 2 * t->W;
+    int k4 = conv_k4s2p1_chunk(l, par, t->H, t->W, t->Ho, t->Wo);
     int dw_done = !dw || (k4 && cgan__conv_k4s2p1_dw(dy, x, c, CO(l), t->Ho, t->Wo, CI(l), dw,
                                                       beta, scratch, room));
     int dx_done = !t->dx || (k4 && cgan__conv_k4s2p1_fwd(dy, c, CO(l), t->Ho, t->Wo,

@@ -3,12 +3,13 @@
  *                           stored contiguously so one GEMM makes all three)
  *   A = softmax_rows(Q^T K)  (P x P, no scaling), O = V A^T, y = gamma O + x.
  * Saved for backward: QKV (cache[0], [N, C2, P]) and O (cache[1]).  The
- * P x P matrix A is never kept per sample: backward recomputes it from Q, K
- * (cheap next to the C-row products), so the only P x P memory is two
- * scratch matrices per pool thread in the shared workspace, whatever the
- * batch.  Images run in parallel, one per thread (whole GEMMs); backward
- * gathers dQKV of all images ([C2, N*P]) so that dWqkv is one batch-wide
- * GEMM. */
+ * P x P matrix A is never kept per sample.  Forward computes it in bands of
+ * rows softmaxed and multiplied while in L1 (kernels/attn_band.c, the
+ * bands of all images are the pool's items).  Backward recomputes it from
+ * Q, K (cheap next to the C-row products) into two P x P scratch matrices
+ * per pool thread, whatever the batch, images in parallel one per thread
+ * (whole GEMMs), and gathers dQKV of all images ([C2, N*P]) so that dWqkv
+ * is one batch-wide GEMM. */
 #include "../core/internal.h"
 #include "../kernels/kernels.h"
 #include "../nn/nn_internal.h"
@@ -17,8 +18,9 @@
 
 #define CH(l) ((l)->iarg[0])
 
-/* Per-image work runs on the library's pool, one image per chunk item; each
- * part has its own scratch (its GEMMs then run single-threaded). */
+/* Work runs on the library's pool, per image (projection, backward) or per
+ * band of rows (attention forward); each part has its own scratch, and
+ * its GEMMs then run single-threaded. */
 typedef struct sa_job {
     cgan_layer *l;
     const cgan_tensor *x, *dout;
