@@ -27,6 +27,10 @@ START_TEST(paper_parameter_counts) {
     CK_OK(cgan_model_find_param(d, "critic.proxy.weight", &t, NULL));
     CK_OK(cgan_model_find_buffer(d, "critic.bn5.num_batches_tracked", &t));
     CK_FAILS(cgan_model_find_param(d, "critic.bn1.weight", &t, NULL), CGAN_EINVAL);
+    /* Table 2's "Conv + LReLU (no BN)" is one fused layer */
+    cgan_layer *l;
+    CK_OK(cgan_model_get_layer(d, "conv1", &l));
+    ck_assert_str_eq(cgan_layer_kind(l), "conv2d_lrelu");
     cgan_model_destroy(g);
     cgan_model_destroy(d);
     cgan_config_destroy(c);

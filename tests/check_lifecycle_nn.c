@@ -6,6 +6,7 @@
 typedef int (*make_fn)(cgan_layer **);
 static int mk_linear(cgan_layer **l) { return cgan_layer_create_linear(l, 3, 2, 0); }
 static int mk_conv(cgan_layer **l) { return cgan_layer_create_conv2d(l, 2, 3, 3, 2, 1, 0); }
+static int mk_convl(cgan_layer **l) { return cgan_layer_create_conv2d_lrelu(l, 2, 3, 4, 2, 1, 0.2, 0); }
 static int mk_convt(cgan_layer **l) { return cgan_layer_create_convt2d(l, 2, 3, 4, 2, 1, CGAN_LAYER_NO_BIAS); }
 static int mk_bn(cgan_layer **l) { return cgan_layer_create_batchnorm2d(l, 2, 1e-5, 0.1, 0); }
 static int mk_bnl(cgan_layer **l) { return cgan_layer_create_batchnorm2d_lrelu(l, 2, 1e-5, 0.1, 0.2, 0); }
@@ -20,7 +21,7 @@ static int mk_cat(cgan_layer **l) { return cgan_layer_create_concat_plane(l, 0);
 static int mk_mul(cgan_layer **l) { return cgan_layer_create_mul(l, 0); }
 
 START_TEST(layer_cycles) {
-    make_fn makers[] = {mk_linear, mk_conv, mk_convt, mk_bn, mk_bnl, mk_lrelu, mk_relu,
+    make_fn makers[] = {mk_linear, mk_conv, mk_convl, mk_convt, mk_bn, mk_bnl, mk_lrelu, mk_relu,
                         mk_tanh, mk_sa, mk_emb, mk_reshape, mk_flatten, mk_cat, mk_mul};
     cgan_rng *r;
     CK_OK(cgan_rng_create(&r, 1));

@@ -5,19 +5,24 @@
  * give the outputs and input gradients of 37 one-image calls, and their
  * summed weight and bias gradients, with 1 and with 2 threads.  The maths
  * itself is checked against PyTorch in nn_torch and by finite differences
- * in nn_grad. */
+ * in nn_grad; conv2d_lrelu, which sums its bias gradient chunk by chunk,
+ * is also checked against conv2d followed by leaky_relu. */
 #include "test_util.h"
 
 #define BATCH 37
 
+enum { CONV, CONVT, CONV_LRELU };
+
 typedef struct conv_case {
-    int transposed, in_c, out_c, hw; /* input planes hw x hw */
+    int kind, in_c, out_c, hw; /* input planes hw x hw */
 } conv_case;
 
 static cgan_layer *make_layer(const conv_case *k) {
     cgan_layer *l;
-    if (k->transposed)
+    if (k->kind == CONVT)
         CK_OK(cgan_layer_create_convt2d(&l, k->in_c, k->out_c, 4, 2, 1, 0));
+    else if (k->kind == CONV_LRELU)
+        CK_OK(cgan_layer_create_conv2d_lrelu(&l, k->in_c, k->out_c, 4, 2, 1, 0.2, 0));
     else
         CK_OK(cgan_layer_create_conv2d(&l, k->in_c, k->out_c, 4, 2, 1, 0));
     cgan_rng *r;
@@ -100,9 +105,13 @@ static void check_case(const conv_case *k) {
  * kernels of our own, a lone image im2col/col2im + sgemm, so the two paths
  * are compared too: conv2d 9->16 (forward kernel, 8 + 1 input channels),
  * conv2d 16->8 (forward, and the transposed kernel for its input gradient),
- * convt2d 8->16 on 16x16 (transposed kernel). */
-static const conv_case cases[5] = {
-    {0, 2, 3, 32}, {1, 3, 2, 16}, {0, 9, 16, 32}, {0, 16, 8, 32}, {1, 8, 16, 16},
+ * convt2d 8->16 on 16x16 (transposed kernel).  Then conv2d_lrelu 1->8 on
+ * 64x64 (the critic's conv1: im2col + sgemm) and 16->8 on 32x32 (kernels). */
+#define N_CASES 7
+static const conv_case cases[N_CASES] = {
+    {CONV, 2, 3, 32},        {CONVT, 3, 2, 16},       {CONV, 9, 16, 32},
+    {CONV, 16, 8, 32},       {CONVT, 8, 16, 16},      {CONV_LRELU, 1, 8, 64},
+    {CONV_LRELU, 16, 8, 32},
 };
 
 START_TEST(batch_equals_images_one_thread) {
@@ -119,11 +128,66 @@ START_TEST(batch_equals_images_two_threads) {
 }
 END_TEST
 
+/* conv2d_lrelu against conv2d then leaky_relu(0.2) with the same weights, on
+ * a batch of both cases above: outputs and input gradients must agree to
+ * rounding (the same convolution), the weight and bias gradients too. */
+START_TEST(fused_equals_composition) {
+    const conv_case *k = &cases[5 + _i];
+    conv_case plain = {CONV, k->in_c, k->out_c, k->hw};
+    cgan_layer *fused = make_layer(k), *conv = make_layer(&plain), *act;
+    CK_OK(cgan_layer_create_leaky_relu(&act, 0.2, 0));
+    cgan_rng *r;
+    CK_OK(cgan_rng_create(&r, 11));
+    cgan_tensor *x, *dy;
+    CK_OK(cgan_tensor_create4(&x, BATCH, k->in_c, k->hw, k->hw));
+    CK_OK(cgan_tensor_create4(&dy, BATCH, k->out_c, k->hw / 2, k->hw / 2));
+    CK_OK(cgan_tensor_fill_uniform(x, r, -1.0f, 1.0f));
+    CK_OK(cgan_tensor_fill_uniform(dy, r, -1.0f, 1.0f));
+    const cgan_tensor *in[1] = {x}, *yf, *yc, *ya, *dxf, *dxa, *dxc;
+    CK_OK(cgan_layer_forward(fused, in, 1, CGAN_MODE_TRAIN, &yf));
+    CK_OK(cgan_layer_forward(conv, in, 1, CGAN_MODE_TRAIN, &yc));
+    const cgan_tensor *in_act[1] = {yc};
+    CK_OK(cgan_layer_forward(act, in_act, 1, CGAN_MODE_TRAIN, &ya));
+    CK_OK(cgan_layer_zero_grad(fused));
+    CK_OK(cgan_layer_zero_grad(conv));
+    CK_OK(cgan_layer_backward(fused, in, 1, dy, CGAN_GRAD_INPUTS | CGAN_GRAD_PARAMS, &dxf));
+    CK_OK(cgan_layer_backward(act, in_act, 1, dy, CGAN_GRAD_INPUTS, &dxa));
+    CK_OK(cgan_layer_backward(conv, in, 1, dxa, CGAN_GRAD_INPUTS | CGAN_GRAD_PARAMS, &dxc));
+    int64_t n = cgan_tensor_numel(ya);
+    double *want = calloc((size_t)n, sizeof(double));
+    for (int64_t i = 0; i < n; i++) want[i] = cgan_tensor_data_const(ya)[i];
+    assert_close("output", cgan_tensor_data_const(yf), want, n);
+    free(want);
+    n = cgan_tensor_numel(x);
+    want = calloc((size_t)n, sizeof(double));
+    for (int64_t i = 0; i < n; i++) want[i] = cgan_tensor_data_const(dxc)[i];
+    assert_close("input gradient", cgan_tensor_data_const(dxf), want, n);
+    free(want);
+    for (int p = 0; p < 2; p++) {
+        cgan_tensor *gf, *gc;
+        CK_OK(cgan_layer_get_param(fused, p, NULL, NULL, &gf));
+        CK_OK(cgan_layer_get_param(conv, p, NULL, NULL, &gc));
+        n = cgan_tensor_numel(gc);
+        want = calloc((size_t)n, sizeof(double));
+        for (int64_t i = 0; i < n; i++) want[i] = cgan_tensor_data(gc)[i];
+        assert_close(p ? "bias gradient" : "weight gradient", cgan_tensor_data(gf), want, n);
+        free(want);
+    }
+    cgan_tensor_destroy(x);
+    cgan_tensor_destroy(dy);
+    cgan_rng_destroy(r);
+    cgan_layer_destroy(fused);
+    cgan_layer_destroy(conv);
+    cgan_layer_destroy(act);
+}
+END_TEST
+
 Suite *cgan_test_nn_chunks_suite(void) {
     Suite *s = suite_create("nn_chunks");
     TCase *tc = tcase_create("chunks");
-    tcase_add_loop_test(tc, batch_equals_images_one_thread, 0, 5);
-    tcase_add_loop_test(tc, batch_equals_images_two_threads, 0, 5);
+    tcase_add_loop_test(tc, batch_equals_images_one_thread, 0, N_CASES);
+    tcase_add_loop_test(tc, batch_equals_images_two_threads, 0, N_CASES);
+    tcase_add_loop_test(tc, fused_equals_composition, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -16,6 +16,9 @@ START_TEST(constructor_arguments) {
     CK_FAILS(cgan_layer_create_batchnorm2d(&l, 4, 0.0, 0.1, 0), CGAN_EINVAL);
     CK_FAILS(cgan_layer_create_batchnorm2d(&l, 4, 1e-5, 1.5, 0), CGAN_EINVAL);
     CK_FAILS(cgan_layer_create_batchnorm2d_lrelu(&l, 4, 1e-5, 0.1, -0.2, 0), CGAN_EINVAL);
+    CK_FAILS(cgan_layer_create_conv2d_lrelu(&l, 1, 4, 4, 2, 1, -0.2, 0), CGAN_EINVAL);
+    CK_FAILS(cgan_layer_create_conv2d_lrelu(&l, 1, 4, 4, 2, 1, NAN, 0), CGAN_EINVAL);
+    CK_FAILS(cgan_layer_create_conv2d_lrelu(&l, 0, 4, 4, 2, 1, 0.2, 0), CGAN_EINVAL);
     CK_FAILS(cgan_layer_create_self_attention(&l, 12, 0), CGAN_EINVAL);
     ck_assert(has("multiple of 8"));
     CK_FAILS(cgan_layer_create_embedding(&l, 0, 4, 0), CGAN_EINVAL);

@@ -209,6 +209,17 @@ START_TEST(fd_conv2d) {
 }
 END_TEST
 
+/* conv2d_lrelu: the kinks of the activation, as for leaky_relu */
+START_TEST(fd_conv2d_lrelu) {
+    cgan_layer *l;
+    cgan_tensor *x[1];
+    CK_OK(cgan_layer_create_conv2d_lrelu(&l, 2, 3, 4, 2, 1, 0.2, 0));
+    rand_params(l, "convl", 0.4);
+    x[0] = rand_tensor("convl", 2, 2, 6, 8, -1, 1);
+    grad_check("convl", l, x, 1, &KINKS);
+}
+END_TEST
+
 START_TEST(fd_convt2d) {
     static const int cfg[4][5] = {{2, 3, 4, 2, 1}, {3, 2, 3, 1, 0}, {2, 2, 3, 2, 1}, {1, 2, 5, 3, 2}};
     fd_convs(1, cfg);
@@ -332,6 +343,7 @@ Suite *cgan_test_nn_grad_suite(void) {
     TCase *tc = tcase_create("finite_differences");
     tcase_add_test(tc, fd_linear);
     tcase_add_test(tc, fd_conv2d);
+    tcase_add_test(tc, fd_conv2d_lrelu);
     tcase_add_test(tc, fd_convt2d);
     tcase_add_test(tc, fd_batchnorm);
     tcase_add_test(tc, fd_activations);

@@ -68,6 +68,13 @@ CGAN_API int cgan_layer_create_linear(cgan_layer **out, int64_t in_features,
  * Params "weight" [out_c,in_c,k,k], "bias" [out_c]. */
 CGAN_API int cgan_layer_create_conv2d(cgan_layer **out, int64_t in_c, int64_t out_c,
                                       int kernel, int stride, int padding, uint32_t flags);
+/* Conv2d followed by LeakyReLU(slope), slope >= 0, in one layer (same
+ * parameters as cgan_layer_create_conv2d; output = activation): the
+ * activation and its derivative are applied while each chunk of images is
+ * in cache instead of in two more passes over memory. */
+CGAN_API int cgan_layer_create_conv2d_lrelu(cgan_layer **out, int64_t in_c, int64_t out_c,
+                                            int kernel, int stride, int padding, double slope,
+                                            uint32_t flags);
 /* Transposed 2-D convolution (output_padding 0, dilation 1).
  * x [N,in_c,H,W] -> [N,out_c,(H-1)s-2p+k,(W-1)s-2p+k].
  * Params "weight" [in_c,out_c,k,k] (PyTorch layout), "bias" [out_c]. */

@@ -31,14 +31,8 @@ int cgan_build_critic(cgan_model **out, const cgan_config *c, cgan_rng *rng) {
     const int proxy_reuse = cgan__cfg_int(c, CGAN_CONFIG_PROXY_REUSE);
 
     h = x;
-    if (size >= 256) {
-        h = gb_conv(&b, "conv0", h, 1, w, 0);
-        rc = cgan_layer_create_leaky_relu(&l, slope, 0);
-        h = gb_add(&b, rc, l, "act0", h, -1);
-    }
-    h = gb_conv(&b, "conv1", h, size >= 256 ? w : 1, w, 0);
-    rc = cgan_layer_create_leaky_relu(&l, slope, 0);
-    h = gb_add(&b, rc, l, "act1", h, -1);
+    if (size >= 256) h = gb_conv_lrelu(&b, "conv0", h, 1, w, slope);
+    h = gb_conv_lrelu(&b, "conv1", h, size >= 256 ? w : 1, w, slope);
     if (size >= 128) h = gb_bn_lrelu(&b, "bn2", gb_conv(&b, "conv2", h, w, w, 0), w, slope);
     h = gb_bn_lrelu(&b, "bn3", gb_conv(&b, "conv3", h, w, 2 * w, 0), 2 * w, slope);
     h = gb_bn_lrelu(&b, "bn4", gb_conv(&b, "conv4", h, 2 * w, 4 * w, 0), 4 * w, slope);

@@ -23,6 +23,13 @@ int gb_conv(graph_builder *b, const char *name, int in, int64_t cin, int64_t cou
     return gb_add(b, rc, l, name, in, -1);
 }
 
+int gb_conv_lrelu(graph_builder *b, const char *name, int in, int64_t cin, int64_t cout,
+                  double slope) {
+    cgan_layer *l = NULL;
+    int rc = cgan_layer_create_conv2d_lrelu(&l, cin, cout, 4, 2, 1, slope, 0);
+    return gb_add(b, rc, l, name, in, -1);
+}
+
 int gb_bn_lrelu(graph_builder *b, const char *name, int in, int64_t c, double slope) {
     cgan_layer *l = NULL;
     int rc = cgan_layer_create_batchnorm2d_lrelu(&l, c, 1e-5, 0.1, slope, 0);

@@ -23,6 +23,9 @@ int gb_finish(graph_builder *b, cgan_model **out);
 int gb_add(graph_builder *b, int create_rc, cgan_layer *layer, const char *name, int in0, int in1);
 /* Conv or transposed conv k4 s2 p1 with bias (every sampling layer of the tables). */
 int gb_conv(graph_builder *b, const char *name, int in, int64_t cin, int64_t cout, int transposed);
+/* Conv k4 s2 p1 with bias fused with LeakyReLU (the critic's first layer). */
+int gb_conv_lrelu(graph_builder *b, const char *name, int in, int64_t cin, int64_t cout,
+                  double slope);
 /* BatchNorm2d fused with LeakyReLU (PyTorch defaults eps 1e-5, momentum 0.1). */
 int gb_bn_lrelu(graph_builder *b, const char *name, int in, int64_t c, double slope);
 /* Discrete: Embedding(n, dim) of the labels; continuous: Linear(k, dim). */

@@ -14,11 +14,12 @@ typedef struct ew_job {
     int kind; /* 0 lrelu fwd, 1 lrelu bwd, 2 tanh fwd, 3 tanh bwd, 4 clamp */
 } ew_job;
 
-static void lrelu_fwd1(const float *x, float *y, int64_t n, float slope) {
+CGAN__MULTIVERSION void cgan__lrelu_fwd1(const float *x, float *y, int64_t n, float slope) {
     for (int64_t i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : slope * x[i];
 }
 
-static void lrelu_bwd1(const float *x, const float *dy, float *dx, int64_t n, float slope) {
+CGAN__MULTIVERSION void cgan__lrelu_bwd1(const float *x, const float *dy, float *dx, int64_t n,
+                                          float slope) {
     for (int64_t i = 0; i < n; i++) dx[i] = x[i] > 0.0f ? dy[i] : slope * dy[i];
 }
 
@@ -42,8 +43,8 @@ static void ew_range(void *ctx, int64_t b, int64_t e, int part) {
     const float *x = j->x + b, *dy = j->dy ? j->dy + b : NULL;
     float *y = j->y + b;
     switch (j->kind) {
-    case 0: lrelu_fwd1(x, y, e - b, j->slope); break;
-    case 1: lrelu_bwd1(x, dy, y, e - b, j->slope); break;
+    case 0: cgan__lrelu_fwd1(x, y, e - b, j->slope); break;
+    case 1: cgan__lrelu_bwd1(x, dy, y, e - b, j->slope); break;
     case 2: tanh_fwd1(x, y, e - b); break;
     case 3: tanh_bwd1(x, dy, y, e - b); break;
     default: clamp1(y, e - b, j->lo, j->hi);

@@ -110,6 +110,9 @@ void cgan__mul(const float *a, const float *b, float *y, int64_t n);    /* y = a
 void cgan__lrelu_fwd(const float *x, float *y, int64_t n, float slope);
 /* dx = dy * (x > 0 ? 1 : slope) */
 void cgan__lrelu_bwd(const float *x, const float *dy, float *dx, int64_t n, float slope);
+/* The same two on the calling thread only (x may be y, dy may be dx). */
+void cgan__lrelu_fwd1(const float *x, float *y, int64_t n, float slope);
+void cgan__lrelu_bwd1(const float *x, const float *dy, float *dx, int64_t n, float slope);
 void cgan__tanh_fwd(const float *x, float *y, int64_t n);
 /* dx = dy * (1 - y^2), from the output */
 void cgan__tanh_bwd(const float *y, const float *dy, float *dx, int64_t n);

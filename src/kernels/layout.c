@@ -1,4 +1,5 @@
 /* Moving the batch axis in and out of GEMM columns, and reductions. */
+#include "../core/internal.h"
 #include "kernels.h"
 
 #include <string.h>
@@ -61,10 +62,26 @@ double cgan__dot(const float *x, const float *y, int64_t n) {
     return total;
 }
 
-void cgan__sum_nchw_acc(const float *x, int64_t N, int64_t C, int64_t P, float *out) {
-    for (int64_t c = 0; c < C; c++) {
+typedef struct sum_job {
+    const float *x;
+    int64_t N, C, P;
+    float *out;
+} sum_job;
+
+static void sum_channels(void *ctx, int64_t c0, int64_t c1, int part) {
+    const sum_job *j = ctx;
+    (void)part;
+    for (int64_t c = c0; c < c1; c++) {
         double s = 0.0;
-        for (int64_t n = 0; n < N; n++) s += cgan__sum(x + (n * C + c) * P, P);
-        out[c] += (float)s;
+        for (int64_t n = 0; n < j->N; n++) s += cgan__sum(j->x + (n * j->C + c) * j->P, j->P);
+        j->out[c] += (float)s;
     }
+}
+
+/* On the pool, split over channels: each channel is still summed in one
+ * order, so the bits do not depend on the thread count. */
+void cgan__sum_nchw_acc(const float *x, int64_t N, int64_t C, int64_t P, float *out) {
+    sum_job j = {x, N, C, P, out};
+    int64_t per = N * P > 0 ? N * P : 1;
+    cgan__parallel_for(C, 16384 / per > 1 ? 16384 / per : 1, sum_channels, &j);
 }

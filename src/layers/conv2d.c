@@ -3,25 +3,35 @@
  *   cols [Ci*k*k, c*Po] (image n in columns n*Po..), Yt [Co, c*Po] = W cols,
  * then Yt is moved to NCHW with the bias.  Backward recomputes cols
  * (cheaper than keeping them) for dW and scatters W^T dYt with col2im.
- * conv_run_chunks decides how the chunks share the threads. */
+ * conv_run_chunks decides how the chunks share the threads.
+ *
+ * conv2d_lrelu is the same convolution followed by LeakyReLU(slope >= 0),
+ * applied to each chunk's output while it is still in cache, and its
+ * derivative applied to the chunk's output gradient the same way (read
+ * from the output: y > 0 exactly where the convolution's result is, when
+ * slope >= 0), instead of a separate activation layer's passes over
+ * memory.  Its bias gradient is summed per chunk, from the masked gradient. */
 #include "conv_common.h"
+
+#include <math.h>
+
+static const cgan__layer_ops ops, lrelu_ops;
+#define FUSED(l) ((l)->ops == &lrelu_ops)
+#define SLOPE(l) ((float)(l)->farg[0])
 
 typedef struct conv2d_ctx {
     cgan_layer *l;
     const float *x, *dy; /* input; output gradient (backward) */
-    float *y, *dx;       /* output (forward); input gradient or NULL (backward) */
+    float *y, *dx; /* output (forward; conv2d_lrelu's backward reads it); input gradient or NULL */
     int64_t H, W, Ho, Wo, Po, K;
 } conv2d_ctx;
 
-/* forward of one chunk; scratch: cols [K, c*Po] then Yt [Co, c*Po] */
-static void forward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, float *dw,
-                          float beta, int par) {
-    const conv2d_ctx *t = vctx;
+/* the convolution of one chunk; scratch: cols [K, c*Po] then Yt [Co, c*Po] */
+static void conv_chunk(const conv2d_ctx *t, int64_t n0, int64_t c, float *scratch, int par) {
     cgan_layer *l = t->l;
     int64_t cp = c * t->Po;
     float *cols = scratch, *yt = scratch + t->K * cp, *y = t->y + n0 * CO(l) * t->Po;
     const float *bias = l->n_params > 1 ? l->params[1].value.data : NULL;
-    (void)dw, (void)beta;
     /* a chunk on its own thread: the 4x4 stride-2 kernel of our own where it fits */
     if (conv_k4s2p1_chunk(l, par, t->Ho, t->Wo, t->H, t->W) &&
         cgan__conv_k4s2p1_fwd(t->x + n0 * CI(l) * t->H * t->W, c, CI(l), t->H, t->W,
@@ -35,6 +45,20 @@ static void forward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, flo
     CONV_GEMM(par)(0, 0, CO(l), cp, t->K, 1.0f, l->params[0].value.data, t->K, cols, cp, 0.0f,
                    dst, cp);
     if (dst == yt) cgan__cn_to_nchw_par(yt, c, CO(l), t->Po, bias, y);
+}
+
+static void forward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, float *dw,
+                          float beta, int par) {
+    const conv2d_ctx *t = vctx;
+    cgan_layer *l = t->l;
+    (void)dw, (void)beta;
+    conv_chunk(t, n0, c, scratch, par);
+    if (FUSED(l)) {
+        float *y = t->y + n0 * CO(l) * t->Po;
+        int64_t n = c * CO(l) * t->Po;
+        if (par) cgan__lrelu_fwd(y, y, n, SLOPE(l));
+        else cgan__lrelu_fwd1(y, y, n, SLOPE(l));
+    }
 }
 
 static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int keep) {
@@ -56,7 +80,27 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     return conv_run_chunks(l->ws, &job);
 }
 
-/* backward of one chunk; scratch: cols [K, c*Po] then dYt [Co, c*Po].  A
+/* conv2d_lrelu: g = dY * LeakyReLU'(y) of a chunk into g (NCHW, like dY),
+ * and, when dw is wanted, the chunk's bias gradient (the per-channel sums
+ * of g) into dw[Co*K ..] (beta as for dW). */
+static void lrelu_chunk_grad(const conv2d_ctx *t, int64_t n0, int64_t c, float *g, float *dw,
+                             float beta, int par) {
+    cgan_layer *l = t->l;
+    int64_t Co = CO(l), Po = t->Po, n = c * Co * Po;
+    const float *y = t->y + n0 * Co * Po, *dy = t->dy + n0 * Co * Po;
+    if (par) cgan__lrelu_bwd(y, dy, g, n, SLOPE(l));
+    else cgan__lrelu_bwd1(y, dy, g, n, SLOPE(l));
+    if (dw == NULL || l->n_params < 2) return;
+    float *db = dw + Co * t->K;
+    for (int64_t co = 0; co < Co; co++) {
+        double s = 0.0;
+        for (int64_t i = 0; i < c; i++) s += cgan__sum(g + (i * Co + co) * Po, Po);
+        db[co] = (beta != 0.0f ? db[co] : 0.0f) + (float)s;
+    }
+}
+
+/* backward of one chunk; scratch: cols [K, c*Po] then dYt [Co, c*Po] (and
+ * for conv2d_lrelu, the chunk's masked gradient [c, Co, Po] after them).  A
  * chunk on its own thread of a 4x4 stride-2 layer first tries the kernels
  * of our own (dW and dX straight from NCHW x and dY, no cols); whatever
  * they decline takes im2col/col2im + sgemm. */
@@ -69,6 +113,11 @@ static void backward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, fl
     const float *x = t->x + n0 * CI(l) * t->H * t->W, *dy = t->dy + n0 * CO(l) * t->Po;
     float *dx = t->dx ? t->dx + n0 * CI(l) * t->H * t->W : NULL;
     size_t room = (size_t)((t->K + CO(l)) * cp);
+    if (FUSED(l)) {
+        float *g = scratch + room;
+        lrelu_chunk_grad(t, n0, c, g, dw, beta, par);
+        dy = g;
+    }
     int k4 = conv_k4s2p1_chunk(l, par, t->Ho, t->Wo, t->H, t->W);
     int dw_done = !dw || (k4 && cgan__conv_k4s2p1_dw(x, dy, c, CI(l), t->H, t->W, CO(l), dw,
                                                       beta, scratch, room));
@@ -98,22 +147,39 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
     int64_t Ho = dout->shape[2], Wo = dout->shape[3], Po = Ho * Wo;
     int64_t K = CI(l) * KS(l) * KS(l);
     if (!din[0] && !want_params) return CGAN_OK;
-    if (want_params && l->n_params > 1)
+    int fused = FUSED(l), bias = l->n_params > 1;
+    if (want_params && bias && !fused)
         cgan__sum_nchw_acc(dout->data, N, CO(l), Po, l->params[1].grad.data);
-    conv2d_ctx t = {l, x->data, dout->data, NULL, din[0] ? din[0]->data : NULL,
-                    H, W, Ho, Wo, Po, K};
+    /* conv2d_lrelu reads its output y; its bias gradient follows the weight
+     * gradient in grad_block and is summed with it, chunk by chunk */
+    conv2d_ctx t = {l, x->data, dout->data, fused ? l->out->data : NULL,
+                    din[0] ? din[0]->data : NULL, H, W, Ho, Wo, Po, K};
     int64_t cn = conv_chunk_images(N, Po, K);
-    conv_chunks job = {N, cn, (size_t)((K + CO(l)) * cn * Po),
-                       want_params ? l->params[0].grad.data : NULL, (size_t)(CO(l) * K),
-                       backward_chunk, &t};
+    conv_chunks job = {N, cn, (size_t)((K + (fused ? 2 : 1) * CO(l)) * cn * Po),
+                       want_params ? l->params[0].grad.data : NULL,
+                       (size_t)(CO(l) * K + (fused && bias ? CO(l) : 0)), backward_chunk, &t};
     return conv_run_chunks(l->ws, &job);
 }
 
 static const cgan__layer_ops ops = {"conv2d", 1, 0, forward, backward};
+static const cgan__layer_ops lrelu_ops = {"conv2d_lrelu", 1, 0, forward, backward};
 
 int cgan_layer_create_conv2d(cgan_layer **out, int64_t in_c, int64_t out_c, int kernel,
                              int stride, int padding, uint32_t flags) {
     int64_t shape[4] = {out_c, in_c, kernel, kernel};
     return cgan__conv_layer_new(out, &ops, __func__, in_c, out_c, kernel, stride, padding, flags,
                                 shape, in_c * kernel * kernel);
+}
+
+int cgan_layer_create_conv2d_lrelu(cgan_layer **out, int64_t in_c, int64_t out_c, int kernel,
+                                   int stride, int padding, double slope, uint32_t flags) {
+    CGAN__CHECK_NOT_NULL(out, "out");
+    *out = NULL;
+    if (!(slope >= 0.0 && isfinite(slope)))
+        return cgan__error(CGAN_EINVAL, "%s: slope %g must be >= 0", __func__, slope);
+    int64_t shape[4] = {out_c, in_c, kernel, kernel};
+    int rc = cgan__conv_layer_new(out, &lrelu_ops, __func__, in_c, out_c, kernel, stride,
+                                  padding, flags, shape, in_c * kernel * kernel);
+    if (rc == CGAN_OK) (*out)->farg[0] = slope;
+    return rc;
 }

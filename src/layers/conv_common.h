@@ -29,6 +29,8 @@ static inline int conv_check_input(const cgan_layer *l, const cgan_tensor *x) {
 static inline int64_t conv_chunk_images(int64_t N, int64_t plane, int64_t rows) {
     int64_t by_cols = 1024 / plane, by_size = ((int64_t)1 << 21) / (rows * plane);
     int64_t c = by_cols < by_size ? by_cols : by_size;
+    int64_t quarter = (N + 3) / 4;
+    if (c > quarter) c = quarter;
     if (c < 1) c = 1;
     return c < N ? c : N;
 }

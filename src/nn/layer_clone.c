@@ -11,6 +11,9 @@ static int recreate(cgan_layer **out, const cgan_layer *s) {
     if (!strcmp(k, "linear")) return cgan_layer_create_linear(out, i[0], i[1], s->flags);
     if (!strcmp(k, "conv2d"))
         return cgan_layer_create_conv2d(out, i[0], i[1], (int)i[2], (int)i[3], (int)i[4], s->flags);
+    if (!strcmp(k, "conv2d_lrelu"))
+        return cgan_layer_create_conv2d_lrelu(out, i[0], i[1], (int)i[2], (int)i[3], (int)i[4],
+                                              f[0], s->flags);
     if (!strcmp(k, "convt2d"))
         return cgan_layer_create_convt2d(out, i[0], i[1], (int)i[2], (int)i[3], (int)i[4], s->flags);
     if (!strcmp(k, "batchnorm2d")) return cgan_layer_create_batchnorm2d(out, i[0], f[0], f[1], 0);

@@ -16,7 +16,7 @@ double cgan__layer_fwd_flop(const cgan_layer *l) {
     const int64_t *x = l->in_shape[0];
     double n = (double)x[0];
     if (!strcmp(kind, "linear")) return 2.0 * n * (double)l->iarg[0] * (double)l->iarg[1];
-    if (!strcmp(kind, "conv2d") || !strcmp(kind, "convt2d")) {
+    if (!strcmp(kind, "conv2d") || !strcmp(kind, "conv2d_lrelu") || !strcmp(kind, "convt2d")) {
         double kk = (double)(l->iarg[2] * l->iarg[2]), ci = (double)l->iarg[0];
         double co = (double)l->iarg[1];
         if (kind[4] == 't') /* every input pixel meets the whole kernel */
