@@ -1,14 +1,16 @@
 /* Batch-norm kernels over [N,C,P]: each (n, c) plane is contiguous.  They
  * run on the library's pool: the reductions split over channels (each
  * channel summed in the same order whatever the thread count), the
- * element-wise passes over (n, c) planes. */
+ * element-wise passes over (n, c) planes.  Memory traffic is what they
+ * cost, so the statistics take one pass, and the fused LeakyReLU's
+ * derivative is applied on the fly instead of in a pass of its own. */
 #include "../core/internal.h"
 #include "kernels.h"
 
 typedef struct bn_job {
-    const float *x, *dy, *a, *b, *mean, *d;
+    const float *x, *dy, *y, *a, *b, *mean, *d;
     double *o1, *o2;
-    float *y;
+    float *out;
     int64_t N, C, P;
     int act;
     float slope;
@@ -20,133 +22,176 @@ static int64_t min_items(int64_t per_item) {
     return m < 1 ? 1 : m;
 }
 
-static void stats_range(void *ctx, int64_t c0, int64_t c1, int part) {
-    const bn_job *j = ctx;
-    const float *x = j->x;
-    int64_t N = j->N, C = j->C, P = j->P;
-    double *mean = j->o1, *var = j->o2;
-    double M = (double)(N * P);
-    for (int64_t c = c0; c < c1; c++) {
-        double s = 0.0;
-        for (int64_t n = 0; n < N; n++) s += cgan__sum(x + (n * C + c) * P, P);
-        double mu = s / M;
-        float muf = (float)mu;
-        double ss = 0.0, corr = 0.0;
-        for (int64_t n = 0; n < N; n++) {
-            const float *p = x + (n * C + c) * P;
-            /* squares around the float mean, corrected for its rounding */
-            float acc[8] = {0}, acc1[8] = {0};
-            int64_t i = 0;
-            for (; i + 8 <= P; i += 8)
-                for (int l = 0; l < 8; l++) {
-                    float d = p[i + l] - muf;
-                    acc[l] += d * d;
-                    acc1[l] += d;
-                }
-            for (int l = 0; l < 8; l++) {
-                ss += acc[l];
-                corr += acc1[l];
+/* sum (p[i] - shift) and sum (p[i] - shift)^2 over a plane, in float lanes
+ * folded into double every 1024 values */
+static CGAN__MULTIVERSION void plane_moments(const float *p, int64_t P, float shift, double *s1,
+                                             double *s2) {
+    for (int64_t start = 0; start < P; start += 1024) {
+        int64_t len = P - start < 1024 ? P - start : 1024, i = 0;
+        const float *q = p + start;
+        float a1[16] = {0}, a2[16] = {0};
+        for (; i + 16 <= len; i += 16)
+            for (int l = 0; l < 16; l++) {
+                float d = q[i + l] - shift;
+                a1[l] += d;
+                a2[l] += d * d;
             }
-            for (; i < P; i++) {
-                double d = (double)p[i] - muf;
-                ss += d * d;
-                corr += d;
-            }
+        double t1 = 0.0, t2 = 0.0;
+        for (int l = 0; l < 16; l++) t1 += a1[l], t2 += a2[l];
+        for (; i < len; i++) {
+            double d = (double)q[i] - shift;
+            t1 += d;
+            t2 += d * d;
         }
-        /* sum (x-mu)^2 = sum (x-muf)^2 - (sum (x-muf))^2 / M */
-        double v = (ss - corr * corr / M) / M;
-        mean[c] = mu;
-        var[c] = v > 0.0 ? v : 0.0;
+        *s1 += t1;
+        *s2 += t2;
+    }
+}
+
+/* The statistics are reduced plane by plane, in (n, c) order, so that the
+ * threads read memory sequentially: each plane's moments go to parts
+ * [2 * (n * C + c)], then each channel adds its N planes in order (the
+ * bits do not depend on the thread count).  Moments are taken about the
+ * channel's first plane's mean (shift), close enough to the channel's mean
+ * that var = E[d^2] - E[d]^2 does not cancel (d = x - shift). */
+static void shift_range(void *ctx, int64_t c0, int64_t c1, int part) {
+    const bn_job *j = ctx;
+    (void)part;
+    for (int64_t c = c0; c < c1; c++) j->o1[c] = (float)(cgan__sum(j->x + c * j->P, j->P) / (double)j->P);
+}
+
+static void moments_range(void *ctx, int64_t i0, int64_t i1, int part) {
+    const bn_job *j = ctx;
+    (void)part;
+    for (int64_t nc = i0; nc < i1; nc++) {
+        double *o = j->o2 + 2 * nc;
+        o[0] = o[1] = 0.0;
+        plane_moments(j->x + nc * j->P, j->P, (float)j->o1[nc % j->C], &o[0], &o[1]);
     }
 }
 
 void cgan__bn_stats(const float *x, int64_t N, int64_t C, int64_t P, double *mean,
-                    double *var) {
-    bn_job j = {.x = x, .o1 = mean, .o2 = var, .N = N, .C = C, .P = P};
-    cgan__parallel_for(C, min_items(N * P), stats_range, &j);
+                    double *var, double *parts) {
+    bn_job j = {.x = x, .o1 = mean, .o2 = parts, .N = N, .C = C, .P = P};
+    cgan__parallel_for(C, min_items(P), shift_range, &j);
+    cgan__parallel_for(N * C, min_items(P), moments_range, &j);
+    double M = (double)(N * P);
+    for (int64_t c = 0; c < C; c++) {
+        double s1 = 0.0, s2 = 0.0;
+        for (int64_t n = 0; n < N; n++) s1 += parts[2 * (n * C + c)], s2 += parts[2 * (n * C + c) + 1];
+        double dm = s1 / M, v = s2 / M - dm * dm;
+        mean[c] += dm;
+        var[c] = v > 0.0 ? v : 0.0;
+    }
+}
+
+static CGAN__MULTIVERSION void apply_plane(const float *src, float *dst, int64_t P, float a,
+                                           float b, int act, float slope) {
+    if (act) {
+        for (int64_t i = 0; i < P; i++) {
+            float v = src[i] * a + b;
+            dst[i] = v > 0.0f ? v : slope * v;
+        }
+    } else {
+        for (int64_t i = 0; i < P; i++) dst[i] = src[i] * a + b;
+    }
 }
 
 static void apply_range(void *ctx, int64_t i0, int64_t i1, int part) {
     const bn_job *j = ctx;
     int64_t C = j->C, P = j->P;
-    int act = j->act;
-    float slope = j->slope;
-    for (int64_t nc = i0; nc < i1; nc++) {
-        int64_t c = nc % C;
-        const float *src = j->x + nc * P;
-        float *dst = j->y + nc * P;
-        float a = j->a[c], b = j->b[c];
-        if (act) {
-            for (int64_t i = 0; i < P; i++) {
-                float v = src[i] * a + b;
-                dst[i] = v > 0.0f ? v : slope * v;
-            }
-        } else {
-            for (int64_t i = 0; i < P; i++) dst[i] = src[i] * a + b;
-        }
-    }
+    (void)part;
+    for (int64_t nc = i0; nc < i1; nc++)
+        apply_plane(j->x + nc * P, j->out + nc * P, P, j->a[nc % C], j->b[nc % C], j->act,
+                    j->slope);
 }
 
 void cgan__bn_apply(const float *x, int64_t N, int64_t C, int64_t P, const float *scale,
                     const float *shift, int act, float slope, float *y) {
-    bn_job j = {.x = x, .a = scale, .b = shift, .y = y, .N = N, .C = C, .P = P, .act = act,
+    bn_job j = {.x = x, .a = scale, .b = shift, .out = y, .N = N, .C = C, .P = P, .act = act,
                 .slope = slope};
     cgan__parallel_for(N * C, min_items(P), apply_range, &j);
 }
 
-static void sums_range(void *ctx, int64_t c0, int64_t c1, int part) {
-    const bn_job *j = ctx;
-    const float *x = j->x, *dy = j->dy, *mean = j->mean;
-    int64_t N = j->N, C = j->C, P = j->P;
-    double *sdy = j->o1, *sdyx = j->o2;
-    for (int64_t c = c0; c < c1; c++) {
-        double s1 = 0.0, s2 = 0.0;
-        float mu = mean[c];
-        for (int64_t n = 0; n < N; n++) {
-            const float *xp = x + (n * C + c) * P, *gp = dy + (n * C + c) * P;
-            float a1[8] = {0}, a2[8] = {0};
-            int64_t i = 0;
-            for (; i + 8 <= P; i += 8)
-                for (int l = 0; l < 8; l++) {
-                    a1[l] += gp[i + l];
-                    a2[l] += gp[i + l] * (xp[i + l] - mu);
-                }
-            for (int l = 0; l < 8; l++) {
-                s1 += a1[l];
-                s2 += a2[l];
-            }
-            for (; i < P; i++) {
-                s1 += gp[i];
-                s2 += (double)gp[i] * (xp[i] - mu);
-            }
+/* sum g and sum g (x - mu) over a plane, g = dy, or dy * LeakyReLU'(y)
+ * when y is given (y > 0 exactly where the activation's input is); a
+ * slope of 1 with y = dy stands for "no activation" so that one
+ * branch-free loop serves both */
+static CGAN__MULTIVERSION void plane_grad_sums(const float *xp, const float *gp,
+                                              const float *yp, float slope, int64_t P, float mu,
+                                              double *s1, double *s2) {
+    int64_t i = 0;
+    float a1[16] = {0}, a2[16] = {0};
+    for (; i + 16 <= P; i += 16)
+        for (int l = 0; l < 16; l++) {
+            float g = yp[i + l] > 0.0f ? gp[i + l] : slope * gp[i + l];
+            a1[l] += g;
+            a2[l] += g * (xp[i + l] - mu);
         }
+    for (int l = 0; l < 16; l++) *s1 += a1[l], *s2 += a2[l];
+    for (; i < P; i++) {
+        float g = yp[i] > 0.0f ? gp[i] : slope * gp[i];
+        *s1 += g;
+        *s2 += (double)g * (xp[i] - mu);
+    }
+}
+
+/* per plane, like the statistics: parts[2 * (n * C + c)] */
+static void sums_range(void *ctx, int64_t i0, int64_t i1, int part) {
+    const bn_job *j = ctx;
+    int64_t C = j->C, P = j->P;
+    (void)part;
+    for (int64_t nc = i0; nc < i1; nc++) {
+        int64_t o = nc * P;
+        double *r = j->o1 + 2 * nc;
+        r[0] = r[1] = 0.0;
+        plane_grad_sums(j->x + o, j->dy + o, j->y ? j->y + o : j->dy + o,
+                        j->y ? j->slope : 1.0f, P, j->mean[nc % C], &r[0], &r[1]);
+    }
+}
+
+void cgan__bn_bwd_sums(const float *x, const float *dy, const float *y, float slope, int64_t N,
+                       int64_t C, int64_t P, const float *mean, double *sdy, double *sdyx,
+                       double *parts) {
+    bn_job j = {.x = x, .dy = dy, .y = y, .mean = mean, .o1 = parts, .N = N, .C = C, .P = P,
+                .slope = slope};
+    cgan__parallel_for(N * C, min_items(P), sums_range, &j);
+    for (int64_t c = 0; c < C; c++) {
+        double s1 = 0.0, s2 = 0.0;
+        for (int64_t n = 0; n < N; n++) s1 += parts[2 * (n * C + c)], s2 += parts[2 * (n * C + c) + 1];
         sdy[c] = s1;
         sdyx[c] = s2;
     }
 }
 
-void cgan__bn_bwd_sums(const float *x, const float *dy, int64_t N, int64_t C, int64_t P,
-                       const float *mean, double *sdy, double *sdyx) {
-    bn_job j = {.x = x, .dy = dy, .mean = mean, .o1 = sdy, .o2 = sdyx, .N = N, .C = C, .P = P};
-    cgan__parallel_for(C, min_items(N * P), sums_range, &j);
+static CGAN__MULTIVERSION void bwd_plane(const float *xp, const float *gp, const float *yp,
+                                         float slope, int64_t P, float ac, float bc, float mc,
+                                         float dc, float *out) {
+    if (yp) {
+        for (int64_t i = 0; i < P; i++) {
+            float g = yp[i] > 0.0f ? gp[i] : slope * gp[i];
+            out[i] = ac * g + bc * (xp[i] - mc) + dc;
+        }
+    } else {
+        for (int64_t i = 0; i < P; i++) out[i] = ac * gp[i] + bc * (xp[i] - mc) + dc;
+    }
 }
 
 static void bwd_apply_range(void *ctx, int64_t i0, int64_t i1, int part) {
     const bn_job *j = ctx;
     int64_t C = j->C, P = j->P;
+    (void)part;
     for (int64_t nc = i0; nc < i1; nc++) {
         int64_t c = nc % C;
-        const float *xp = j->x + nc * P, *gp = j->dy + nc * P;
-        float *out = j->y + nc * P;
-        float ac = j->a[c], bc = j->b[c], mc = j->mean[c], dc = j->d[c];
-        for (int64_t i = 0; i < P; i++) out[i] = ac * gp[i] + bc * (xp[i] - mc) + dc;
+        bwd_plane(j->x + nc * P, j->dy + nc * P, j->y ? j->y + nc * P : NULL, j->slope, P,
+                  j->a[c], j->b[c], j->mean[c], j->d[c], j->out + nc * P);
     }
 }
 
-void cgan__bn_bwd_apply(const float *x, const float *dy, int64_t N, int64_t C, int64_t P,
-                        const float *a, const float *b, const float *mean, const float *d,
-                        float *dx) {
-    bn_job j = {.x = x, .dy = dy, .a = a, .b = b, .mean = mean, .d = d, .y = dx, .N = N, .C = C,
-                .P = P};
+void cgan__bn_bwd_apply(const float *x, const float *dy, const float *y, float slope, int64_t N,
+                        int64_t C, int64_t P, const float *a, const float *b, const float *mean,
+                        const float *d, float *dx) {
+    bn_job j = {.x = x, .dy = dy, .y = y, .a = a, .b = b, .mean = mean, .d = d, .out = dx,
+                .N = N, .C = C, .P = P, .slope = slope};
     cgan__parallel_for(N * C, min_items(P), bwd_apply_range, &j);
 }

@@ -98,9 +98,15 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
         int64_t cb = Ci - c0 < CH_BLOCK ? Ci - c0 : CH_BLOCK, kc = cb * 16;
         pack_weights(w, Co, K, c0 * 16, kc, ap);
         pack_patches(x, c, Ci, c0, cb, Ho, Wo, bp);
+        int64_t next = c0 + CH_BLOCK, next_cb = Ci - next < CH_BLOCK ? Ci - next : CH_BLOCK;
+        int64_t piece = next < Ci ? (next_cb * H * W + P / NR - 1) / (P / NR) : 0;
         for (int64_t s = 0; s < cp / NR; s++) {
             int64_t n = s / (P / NR), p0 = s % (P / NR) * NR;
             float *ys = y + n * Co * P + p0;
+            /* the next block's input, a piece per strip of this one */
+            int64_t off = s % (P / NR) * piece, left = next_cb * H * W - off;
+            if (piece > 0 && left > 0)
+                prefetch_l2(x + (n * Ci + next) * H * W + off, left < piece ? left : piece);
             for (int64_t sl = 0; sl < Co / MR; sl++)
                 tile_8x32(ap + sl * kc * MR, bp + s * kc * NR, kc, ys + sl * MR * P, P, c0 == 0,
                           bias ? bias + sl * MR : NULL);

@@ -72,8 +72,15 @@ int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci,
     pack_grad(dy, c, Co, P, ap);
     for (int64_t st = 0; st < Ci / 2; st++) {
         pack_strip(x, c, Ci, 2 * st, Ho, Wo, bp);
-        for (int64_t sl = 0; sl < Co / MR; sl++)
+        /* the next strip's two channels of every image, a piece per tile */
+        int64_t n_sl = Co / MR, piece = (2 * H * W + n_sl - 1) / n_sl;
+        for (int64_t sl = 0; sl < n_sl; sl++) {
+            int64_t off = sl * piece, left = 2 * H * W - off;
+            if (2 * st + 2 < Ci && left > 0)
+                for (int64_t n = 0; n < c; n++)
+                    prefetch_l2(x + (n * Ci + 2 * st + 2) * H * W + off, left < piece ? left : piece);
             tile_8x32(ap + sl * cp * MR, bp, cp, dw + sl * MR * K + st * NR, K, beta == 0.0f, NULL);
+        }
     }
     return 1;
 }

@@ -119,21 +119,24 @@ void cgan__tanh_bwd(const float *y, const float *dy, float *dx, int64_t n);
 void cgan__clamp(float *x, int64_t n, float lo, float hi);
 
 /* ------------------------------------------------------------------ bn.c */
-/* Per channel mean and biased variance (two passes, double accumulation)
- * of x [N,C,P]. */
+/* Per channel mean and biased variance (one pass about the first plane's
+ * mean, double accumulation) of x [N,C,P]; parts: 2*N*C doubles of scratch. */
 void cgan__bn_stats(const float *x, int64_t N, int64_t C, int64_t P, double *mean,
-                    double *var);
+                    double *var, double *parts);
 /* y = x*scale[c] + shift[c], then LeakyReLU(slope) when act is non-zero. */
 void cgan__bn_apply(const float *x, int64_t N, int64_t C, int64_t P, const float *scale,
                     const float *shift, int act, float slope, float *y);
-/* Per channel sdy[c] = sum dy and sdyx[c] = sum dy*(x - mean[c]). */
-void cgan__bn_bwd_sums(const float *x, const float *dy, int64_t N, int64_t C, int64_t P,
-                       const float *mean, double *sdy, double *sdyx);
-/* dx = a[c]*dy + b[c]*(x - mean[c]) + d[c] (both BN backward forms reduce to
- * this). */
-void cgan__bn_bwd_apply(const float *x, const float *dy, int64_t N, int64_t C, int64_t P,
-                        const float *a, const float *b, const float *mean, const float *d,
-                        float *dx);
+/* Per channel sdy[c] = sum g and sdyx[c] = sum g*(x - mean[c]), where g = dy,
+ * or with y (the fused LeakyReLU's output, else NULL) g = dy * (y > 0 ? 1 :
+ * slope); parts: 2*N*C doubles of scratch. */
+void cgan__bn_bwd_sums(const float *x, const float *dy, const float *y, float slope, int64_t N,
+                       int64_t C, int64_t P, const float *mean, double *sdy, double *sdyx,
+                       double *parts);
+/* dx = a[c]*g + b[c]*(x - mean[c]) + d[c], g as above (both BN backward
+ * forms reduce to this). */
+void cgan__bn_bwd_apply(const float *x, const float *dy, const float *y, float slope, int64_t N,
+                        int64_t C, int64_t P, const float *a, const float *b, const float *mean,
+                        const float *d, float *dx);
 
 /* ------------------------------------------------------------- softmax.c */
 /* Softmax of each row of a [rows, cols], in place (max subtracted). */

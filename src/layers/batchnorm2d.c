@@ -29,8 +29,9 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     if ((rc = cgan__tensor_resize(l->out, 4, x->shape)) != CGAN_OK ||
         (rc = cgan__cache(l, 0, 1, cs)) != CGAN_OK || (rc = cgan__cache(l, 1, 1, cs)) != CGAN_OK)
         return rc;
-    /* scratch: mean, var (doubles), then scale, shift (floats) */
-    float *ws = cgan__ws_get(l->ws, (size_t)(6 * C));
+    /* scratch: mean, var (doubles), scale, shift (floats), then the
+     * statistics' per-plane partial sums (2 N C doubles) */
+    float *ws = cgan__ws_get(l->ws, (size_t)(6 * C + 4 * N * C));
     if (ws == NULL) return CGAN_ENOMEM;
     double *mean = (double *)ws, *var = mean + C;
     float *scale = ws + 4 * C, *shift = scale + C;
@@ -38,7 +39,7 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     const float *gamma = l->params[0].value.data, *beta = l->params[1].value.data;
     float *rm = l->buffers[0].value.data, *rv = l->buffers[1].value.data;
     if (train) {
-        cgan__bn_stats(x->data, N, C, P, mean, var);
+        cgan__bn_stats(x->data, N, C, P, mean, var, (double *)(ws + 6 * C));
         double m = MOM(l);
         for (int64_t c = 0; c < C; c++) {
             mu[c] = (float)mean[c];
@@ -66,20 +67,17 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
     const cgan_tensor *x = in[0];
     int64_t N = x->shape[0], C = CH(l), P = x->shape[2] * x->shape[3], M = N * P;
     if (!din[0] && !want_params) return CGAN_OK;
-    size_t extra = FUSED(l) ? (size_t)(N * C * P) : 0;
-    float *ws = cgan__ws_get(l->ws, (size_t)(8 * C) + extra);
+    float *ws = cgan__ws_get(l->ws, (size_t)(8 * C + 4 * N * C)); /* + per-plane partials */
     if (ws == NULL) return CGAN_ENOMEM;
     double *sdy = (double *)ws, *sdyx = sdy + C;
     float *a = ws + 4 * C, *b = a + C, *d = b + C, *zero = d + C;
     const float *dy = dout->data;
-    if (FUSED(l)) { /* through the activation first: out > 0 exactly where its input is */
-        float *g = ws + 8 * C;
-        cgan__lrelu_bwd(l->out->data, dy, g, N * C * P, SLOPE(l));
-        dy = g;
-    }
+    /* the fused activation's derivative is applied on the fly, from the
+     * output: out > 0 exactly where its input is */
+    const float *y = FUSED(l) ? l->out->data : NULL;
     const float *mu = l->cache[0]->data, *rstd = l->cache[1]->data;
     const float *gamma = l->params[0].value.data;
-    cgan__bn_bwd_sums(x->data, dy, N, C, P, mu, sdy, sdyx);
+    cgan__bn_bwd_sums(x->data, dy, y, SLOPE(l), N, C, P, mu, sdy, sdyx, (double *)(ws + 8 * C));
     if (want_params) {
         float *dg = l->params[0].grad.data, *dbeta = l->params[1].grad.data;
         for (int64_t c = 0; c < C; c++) {
@@ -100,7 +98,7 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
                 d[c] = 0.0f;
             }
         }
-        cgan__bn_bwd_apply(x->data, dy, N, C, P, a, b, mu, d, din[0]->data);
+        cgan__bn_bwd_apply(x->data, dy, y, SLOPE(l), N, C, P, a, b, mu, d, din[0]->data);
     }
     return CGAN_OK;
 }
