@@ -30,7 +30,7 @@ START_TEST(k4s2_matches_direct_convolution) {
     for (int64_t i = 0; i < xn; i++) x[i] = test_rand_uniform(&s);
     for (int64_t i = 0; i < Co * K; i++) w[i] = test_rand_uniform(&s);
     for (int64_t i = 0; i < Co; i++) b[i] = test_rand_uniform(&s);
-    if (!cgan__conv_k4s2p1_fwd(x, c, Ci, H, W, w, Co, t->bias ? b : NULL, y, scratch, scratch_n)) {
+    if (!cgan__conv_k4s2p1_fwd(x, c, Ci, H, W, w, Co, t->bias ? b : NULL, y, scratch, scratch_n, NULL)) {
         ck_declined("kernels_conv_k4s2", _i);
         goto out;
     }
@@ -61,9 +61,9 @@ END_TEST
 START_TEST(k4s2_declines_other_shapes) {
     float buf[4096] = {0};
     /* output width 4; Co not a multiple of 8; scratch too small */
-    ck_assert(!cgan__conv_k4s2p1_fwd(buf, 1, 1, 8, 8, buf, 8, NULL, buf, buf, 4096));
-    ck_assert(!cgan__conv_k4s2p1_fwd(buf, 1, 1, 16, 16, buf, 6, NULL, buf, buf, 4096));
-    ck_assert(!cgan__conv_k4s2p1_fwd(buf, 1, 1, 16, 16, buf, 8, NULL, buf, buf, 100));
+    ck_assert(!cgan__conv_k4s2p1_fwd(buf, 1, 1, 8, 8, buf, 8, NULL, buf, buf, 4096, NULL));
+    ck_assert(!cgan__conv_k4s2p1_fwd(buf, 1, 1, 16, 16, buf, 6, NULL, buf, buf, 4096, NULL));
+    ck_assert(!cgan__conv_k4s2p1_fwd(buf, 1, 1, 16, 16, buf, 8, NULL, buf, buf, 100, NULL));
 }
 END_TEST
 

@@ -31,7 +31,7 @@ START_TEST(dw_matches_double_sums) {
     for (int64_t i = 0; i < yn; i++) dy[i] = test_rand_uniform(&s);
     for (int64_t i = 0; i < Co * K; i++)
         dw0[i] = dw[i] = t->beta == 0.0f ? NAN : test_rand_uniform(&s);
-    if (!cgan__conv_k4s2p1_dw(x, dy, c, Ci, H, W, Co, dw, t->beta, scratch, scratch_n)) {
+    if (!cgan__conv_k4s2p1_dw(x, dy, c, Ci, H, W, Co, dw, t->beta, scratch, scratch_n, NULL)) {
         ck_declined("kernels_conv_k4s2_dw", _i);
         goto out;
     }
@@ -60,10 +60,10 @@ END_TEST
 START_TEST(dw_declines_other_shapes) {
     float buf[4096] = {0};
     /* odd Ci; Co not a multiple of 8; beta 0.5; scratch too small */
-    ck_assert(!cgan__conv_k4s2p1_dw(buf, buf, 1, 3, 8, 8, 8, buf, 0.0f, buf, 4096));
-    ck_assert(!cgan__conv_k4s2p1_dw(buf, buf, 1, 2, 8, 8, 4, buf, 0.0f, buf, 4096));
-    ck_assert(!cgan__conv_k4s2p1_dw(buf, buf, 1, 2, 8, 8, 8, buf, 0.5f, buf, 4096));
-    ck_assert(!cgan__conv_k4s2p1_dw(buf, buf, 1, 2, 8, 8, 8, buf, 0.0f, buf, 10));
+    ck_assert(!cgan__conv_k4s2p1_dw(buf, buf, 1, 3, 8, 8, 8, buf, 0.0f, buf, 4096, NULL));
+    ck_assert(!cgan__conv_k4s2p1_dw(buf, buf, 1, 2, 8, 8, 4, buf, 0.0f, buf, 4096, NULL));
+    ck_assert(!cgan__conv_k4s2p1_dw(buf, buf, 1, 2, 8, 8, 8, buf, 0.5f, buf, 4096, NULL));
+    ck_assert(!cgan__conv_k4s2p1_dw(buf, buf, 1, 2, 8, 8, 8, buf, 0.0f, buf, 10, NULL));
 }
 END_TEST
 

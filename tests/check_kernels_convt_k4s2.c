@@ -31,7 +31,7 @@ START_TEST(convt_matches_scatter) {
     for (int64_t i = 0; i < xn; i++) x[i] = test_rand_uniform(&s);
     for (int64_t i = 0; i < Ci * Co * 16; i++) w[i] = test_rand_uniform(&s);
     for (int64_t i = 0; i < Co; i++) b[i] = test_rand_uniform(&s);
-    if (!cgan__convt_k4s2p1(x, c, Ci, Hi, Wi, w, Co, t->bias ? b : NULL, y, scratch, scratch_n)) {
+    if (!cgan__convt_k4s2p1(x, c, Ci, Hi, Wi, w, Co, t->bias ? b : NULL, y, scratch, scratch_n, NULL)) {
         ck_declined("kernels_convt_k4s2", _i);
         goto out;
     }
@@ -62,9 +62,9 @@ END_TEST
 START_TEST(convt_declines_other_shapes) {
     float buf[4096] = {0};
     /* input width 8; Cout not a multiple of 8; scratch too small */
-    ck_assert(!cgan__convt_k4s2p1(buf, 1, 1, 8, 8, buf, 8, NULL, buf, buf, 4096));
-    ck_assert(!cgan__convt_k4s2p1(buf, 1, 1, 2, 16, buf, 6, NULL, buf, buf, 4096));
-    ck_assert(!cgan__convt_k4s2p1(buf, 1, 1, 2, 16, buf, 8, NULL, buf, buf, 100));
+    ck_assert(!cgan__convt_k4s2p1(buf, 1, 1, 8, 8, buf, 8, NULL, buf, buf, 4096, NULL));
+    ck_assert(!cgan__convt_k4s2p1(buf, 1, 1, 2, 16, buf, 6, NULL, buf, buf, 4096, NULL));
+    ck_assert(!cgan__convt_k4s2p1(buf, 1, 1, 2, 16, buf, 8, NULL, buf, buf, 100, NULL));
 }
 END_TEST
 

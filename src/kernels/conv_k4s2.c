@@ -86,7 +86,7 @@ static void pack_weights(const float *w, int64_t Co, int64_t K, int64_t k0, int6
 
 int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int64_t W,
                           const float *w, int64_t Co, const float *bias, float *y, float *scratch,
-                          size_t scratch_floats) {
+                          size_t scratch_floats, const cgan__next_chunk *next) {
     int64_t Ho = H / 2, Wo = W / 2, P = Ho * Wo, K = Ci * 16;
     if (H != 2 * Ho || W != 2 * Wo || (Wo != 8 && Wo != 16 && Wo != 32) || P % NR != 0 ||
         Co % MR != 0 || !__builtin_cpu_supports("avx512f"))
@@ -98,15 +98,16 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
         int64_t cb = Ci - c0 < CH_BLOCK ? Ci - c0 : CH_BLOCK, kc = cb * 16;
         pack_weights(w, Co, K, c0 * 16, kc, ap);
         pack_patches(x, c, Ci, c0, cb, Ho, Wo, bp);
-        int64_t next = c0 + CH_BLOCK, next_cb = Ci - next < CH_BLOCK ? Ci - next : CH_BLOCK;
-        int64_t piece = next < Ci ? (next_cb * H * W + P / NR - 1) / (P / NR) : 0;
-        for (int64_t s = 0; s < cp / NR; s++) {
+        /* while this block computes: the next block's input, or after the
+         * last one the next chunk's first block, a piece per strip */
+        int64_t nc = c0 + CH_BLOCK, ns = cp / NR;
+        const float *pf = nc < Ci ? x + nc * H * W : next ? next->x : NULL;
+        int64_t pf_n = nc < Ci ? c : next ? next->c : 0, pf_c = nc < Ci ? Ci - nc : Ci;
+        int64_t pf_len = (pf_c < CH_BLOCK ? pf_c : CH_BLOCK) * H * W;
+        for (int64_t s = 0; s < ns; s++) {
             int64_t n = s / (P / NR), p0 = s % (P / NR) * NR;
             float *ys = y + n * Co * P + p0;
-            /* the next block's input, a piece per strip of this one */
-            int64_t off = s % (P / NR) * piece, left = next_cb * H * W - off;
-            if (piece > 0 && left > 0)
-                prefetch_l2(x + (n * Ci + next) * H * W + off, left < piece ? left : piece);
+            if (pf) prefetch_piece(pf, pf_n, Ci * H * W, pf_len, s, ns);
             for (int64_t sl = 0; sl < Co / MR; sl++)
                 tile_8x32(ap + sl * kc * MR, bp + s * kc * NR, kc, ys + sl * MR * P, P, c0 == 0,
                           bias ? bias + sl * MR : NULL);
@@ -117,8 +118,8 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
 #else
 int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int64_t W,
                           const float *w, int64_t Co, const float *bias, float *y, float *scratch,
-                          size_t scratch_floats) {
-    (void)x, (void)c, (void)Ci, (void)H, (void)W, (void)w, (void)Co, (void)bias, (void)y;
+                          size_t scratch_floats, const cgan__next_chunk *next) {
+    (void)next, (void)x, (void)c, (void)Ci, (void)H, (void)W, (void)w, (void)Co, (void)bias, (void)y;
     (void)scratch, (void)scratch_floats;
     return 0;
 }

@@ -62,7 +62,7 @@ AVX512 static void pack_strip(const float *x, int64_t c, int64_t Ci, int64_t ci0
 
 int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci, int64_t H,
                          int64_t W, int64_t Co, float *dw, float beta, float *scratch,
-                         size_t scratch_floats) {
+                         size_t scratch_floats, const cgan__next_chunk *next) {
     int64_t Ho = H / 2, Wo = W / 2, P = Ho * Wo, cp = c * P, K = Ci * 16;
     if (H != 2 * Ho || W != 2 * Wo || W > MAX_W || Co % MR != 0 || Ci % 2 != 0 ||
         (beta != 0.0f && beta != 1.0f) || !__builtin_cpu_supports("avx512f"))
@@ -72,13 +72,17 @@ int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci,
     pack_grad(dy, c, Co, P, ap);
     for (int64_t st = 0; st < Ci / 2; st++) {
         pack_strip(x, c, Ci, 2 * st, Ho, Wo, bp);
-        /* the next strip's two channels of every image, a piece per tile */
-        int64_t n_sl = Co / MR, piece = (2 * H * W + n_sl - 1) / n_sl;
+        /* while this strip computes: the next strip's two channels of every
+         * image, or after the last one the next chunk's dY and first strip,
+         * a piece per tile */
+        int64_t n_sl = Co / MR;
         for (int64_t sl = 0; sl < n_sl; sl++) {
-            int64_t off = sl * piece, left = 2 * H * W - off;
-            if (2 * st + 2 < Ci && left > 0)
-                for (int64_t n = 0; n < c; n++)
-                    prefetch_l2(x + (n * Ci + 2 * st + 2) * H * W + off, left < piece ? left : piece);
+            if (2 * st + 2 < Ci) {
+                prefetch_piece(x + (2 * st + 2) * H * W, c, Ci * H * W, 2 * H * W, sl, n_sl);
+            } else if (next) {
+                prefetch_piece(next->dy, next->c, Co * P, Co * P, sl, n_sl);
+                prefetch_piece(next->x, next->c, Ci * H * W, 2 * H * W, sl, n_sl);
+            }
             tile_8x32(ap + sl * cp * MR, bp, cp, dw + sl * MR * K + st * NR, K, beta == 0.0f, NULL);
         }
     }
@@ -87,8 +91,8 @@ int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci,
 #else
 int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci, int64_t H,
                          int64_t W, int64_t Co, float *dw, float beta, float *scratch,
-                         size_t scratch_floats) {
-    (void)x, (void)dy, (void)c, (void)Ci, (void)H, (void)W, (void)Co, (void)dw, (void)beta;
+                         size_t scratch_floats, const cgan__next_chunk *next) {
+    (void)next, (void)x, (void)dy, (void)c, (void)Ci, (void)H, (void)W, (void)Co, (void)dw, (void)beta;
     (void)scratch, (void)scratch_floats;
     return 0;
 }

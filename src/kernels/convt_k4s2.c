@@ -100,9 +100,26 @@ AVX512 static void store_interleaved(const float *e, const float *o, float *out,
     }
 }
 
+/* The lines store_interleaved will write for strip s, asked for ahead: the
+ * outputs are 4x the inputs, usually in no cache, and each store would
+ * otherwise wait for its line to be read in. */
+static void prefetch_outputs(const float *out, int64_t P, int64_t s, int64_t Wi, int64_t Cout,
+                             int pa) {
+    int64_t SP = P / NR, n = s / SP, p0 = s % SP * NR, Wo = 2 * Wi;
+    for (int64_t co = 0; co < Cout; co++) {
+        const float *plane = out + (n * Cout + co) * 4 * P;
+        for (int h = 0; h < 2; h++) {
+            int64_t p = p0 + 16 * h, u = p / Wi, v = p % Wi;
+            const float *d = plane + (2 * u + pa) * Wo + 2 * v;
+            prefetch_line_l1(d);
+            prefetch_line_l1(d + 16);
+        }
+    }
+}
+
 int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64_t Wi,
                        const float *w, int64_t Cout, const float *bias, float *y, float *scratch,
-                       size_t scratch_floats) {
+                       size_t scratch_floats, const cgan__next_chunk *next) {
     int64_t P = Hi * Wi;
     if ((Wi != 16 && Wi != 32) || P % NR != 0 || Cout % MR != 0 ||
         !__builtin_cpu_supports("avx512f"))
@@ -118,12 +135,22 @@ int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64
             pack_weights(w, Cout, c0, cb, pa, 1, ao);
             pack_inputs(x, c, Cin, c0, cb, Hi, Wi, pa, 0, be);
             pack_inputs(x, c, Cin, c0, cb, Hi, Wi, pa, 1, bo);
-            for (int64_t s = 0; s < cp / NR; s++)
+            /* during the block's second pass: the next block's input, or
+             * after the last one the next chunk's first block */
+            int64_t nc = c0 + CH_BLOCK, ns = cp / NR;
+            const float *pf = pa == 0 ? NULL : nc < Cin ? x + nc * P : next ? next->x : NULL;
+            int64_t pf_n = nc < Cin ? c : next ? next->c : 0, pf_c = nc < Cin ? Cin - nc : Cin;
+            int64_t pf_len = (pf_c < CH_BLOCK ? pf_c : CH_BLOCK) * P;
+            if (c0 == 0) prefetch_outputs(y, P, 0, Wi, Cout, pa);
+            for (int64_t s = 0; s < ns; s++) {
+                if (pf) prefetch_piece(pf, pf_n, Cin * P, pf_len, s, ns);
+                if (c0 == 0 && s + 1 < ns) prefetch_outputs(y, P, s + 1, Wi, Cout, pa);
                 for (int64_t sl = 0; sl < Cout / MR; sl++) {
                     tile_8x32(ae + sl * kc * MR, be + s * kc * NR, kc, te, NR, 1, NULL);
                     tile_8x32(ao + sl * kc * MR, bo + s * kc * NR, kc, to, NR, 1, NULL);
                     store_interleaved(te, to, y, P, s, Wi, Cout, sl * MR, pa, c0 == 0, bias);
                 }
+            }
         }
     }
     return 1;
@@ -131,8 +158,8 @@ int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64
 #else
 int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64_t Wi,
                        const float *w, int64_t Cout, const float *bias, float *y, float *scratch,
-                       size_t scratch_floats) {
-    (void)x, (void)c, (void)Cin, (void)Hi, (void)Wi, (void)w, (void)Cout, (void)bias, (void)y;
+                       size_t scratch_floats, const cgan__next_chunk *next) {
+    (void)next, (void)x, (void)c, (void)Cin, (void)Hi, (void)Wi, (void)w, (void)Cout, (void)bias, (void)y;
     (void)scratch, (void)scratch_floats;
     return 0;
 }

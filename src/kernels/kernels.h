@@ -38,6 +38,15 @@ int cgan__sgemm_thin(int ta, int tb, int64_t M, int64_t N, int64_t K, float alph
                      const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
                      float *C, int64_t ldc);
 
+/* What the next chunk of images on the calling thread will read, for the
+ * convolution kernels below to prefetch while they finish the current one:
+ * x (and for the weight gradient dy) of c images laid out like the current
+ * chunk's.  NULL: nothing follows. */
+typedef struct cgan__next_chunk {
+    const float *x, *dy;
+    int64_t c;
+} cgan__next_chunk;
+
 /* ----------------------------------------------------------- conv_k4s2.c */
 /* y [c, Co, H/2, W/2] = conv(x [c, Ci, H, W], w [Co, Ci*16]) + bias (or
  * NULL) for a 4x4 kernel, stride 2, padding 1, single-threaded, by an
@@ -46,7 +55,7 @@ int cgan__sgemm_thin(int ta, int tb, int64_t M, int64_t N, int64_t K, float alph
  * 8/16/32, Co not a multiple of 8, scratch too small). */
 int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int64_t W,
                           const float *w, int64_t Co, const float *bias, float *y, float *scratch,
-                          size_t scratch_floats);
+                          size_t scratch_floats, const cgan__next_chunk *next);
 
 /* ------------------------------------------------------- conv_k4s2_dw.c */
 /* dw [Co, Ci*16] = beta dw (beta 0 or 1) + the weight gradient of the same
@@ -56,7 +65,7 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
  * scratch too small). */
 int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci, int64_t H,
                          int64_t W, int64_t Co, float *dw, float beta, float *scratch,
-                         size_t scratch_floats);
+                         size_t scratch_floats, const cgan__next_chunk *next);
 
 /* ---------------------------------------------------------- convt_k4s2.c */
 /* y [c, Cout, 2Hi, 2Wi] = transposed conv(x [c, Cin, Hi, Wi], w [Cin, Cout,
@@ -67,7 +76,7 @@ int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci,
  * or 32, Cout not a multiple of 8, scratch too small). */
 int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64_t Wi,
                        const float *w, int64_t Cout, const float *bias, float *y, float *scratch,
-                       size_t scratch_floats);
+                       size_t scratch_floats, const cgan__next_chunk *next);
 
 /* -------------------------------------------------------------- im2col.c */
 /* Image x [C,H,W] -> cols [C*k*k, Ho*Wo] at row stride ld: row (c*k+a)*k+b,

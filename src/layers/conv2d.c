@@ -27,16 +27,18 @@ typedef struct conv2d_ctx {
 } conv2d_ctx;
 
 /* the convolution of one chunk; scratch: cols [K, c*Po] then Yt [Co, c*Po] */
-static void conv_chunk(const conv2d_ctx *t, int64_t n0, int64_t c, float *scratch, int par) {
+static void conv_chunk(const conv2d_ctx *t, int64_t n0, int64_t c, int64_t next_c,
+                       float *scratch, int par) {
     cgan_layer *l = t->l;
     int64_t cp = c * t->Po;
     float *cols = scratch, *yt = scratch + t->K * cp, *y = t->y + n0 * CO(l) * t->Po;
     const float *bias = l->n_params > 1 ? l->params[1].value.data : NULL;
     /* a chunk on its own thread: the 4x4 stride-2 kernel of our own where it fits */
+    const float *x = t->x + n0 * CI(l) * t->H * t->W;
+    cgan__next_chunk next = {x + c * CI(l) * t->H * t->W, NULL, next_c};
     if (conv_k4s2p1_chunk(l, par, t->Ho, t->Wo, t->H, t->W) &&
-        cgan__conv_k4s2p1_fwd(t->x + n0 * CI(l) * t->H * t->W, c, CI(l), t->H, t->W,
-                              l->params[0].value.data, CO(l), bias, y, scratch,
-                              (size_t)((t->K + CO(l)) * cp)))
+        cgan__conv_k4s2p1_fwd(x, c, CI(l), t->H, t->W, l->params[0].value.data, CO(l), bias, y,
+                              scratch, (size_t)((t->K + CO(l)) * cp), next_c ? &next : NULL))
         return;
     cgan__im2col_batch(t->x + n0 * CI(l) * t->H * t->W, c, CI(l), t->H, t->W, KS(l), ST(l), PD(l),
                        t->Ho, t->Wo, cols);
@@ -47,12 +49,12 @@ static void conv_chunk(const conv2d_ctx *t, int64_t n0, int64_t c, float *scratc
     if (dst == yt) cgan__cn_to_nchw_par(yt, c, CO(l), t->Po, bias, y);
 }
 
-static void forward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, float *dw,
-                          float beta, int par) {
+static void forward_chunk(void *vctx, int64_t n0, int64_t c, int64_t next_c, float *scratch,
+                          float *dw, float beta, int par) {
     const conv2d_ctx *t = vctx;
     cgan_layer *l = t->l;
     (void)dw, (void)beta;
-    conv_chunk(t, n0, c, scratch, par);
+    conv_chunk(t, n0, c, next_c, scratch, par);
     if (FUSED(l)) {
         float *y = t->y + n0 * CO(l) * t->Po;
         int64_t n = c * CO(l) * t->Po;
@@ -104,8 +106,8 @@ static void lrelu_chunk_grad(const conv2d_ctx *t, int64_t n0, int64_t c, float *
  * chunk on its own thread of a 4x4 stride-2 layer first tries the kernels
  * of our own (dW and dX straight from NCHW x and dY, no cols); whatever
  * they decline takes im2col/col2im + sgemm. */
-static void backward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, float *dw,
-                           float beta, int par) {
+static void backward_chunk(void *vctx, int64_t n0, int64_t c, int64_t next_c, float *scratch,
+                           float *dw, float beta, int par) {
     const conv2d_ctx *t = vctx;
     cgan_layer *l = t->l;
     int64_t cp = c * t->Po;
@@ -119,11 +121,16 @@ static void backward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, fl
         dy = g;
     }
     int k4 = conv_k4s2p1_chunk(l, par, t->Ho, t->Wo, t->H, t->W);
+    /* the next chunk: dW reads its x and dY, dX (after dW) its dY */
+    const float *dy_next = t->dy + (n0 + c) * CO(l) * t->Po;
+    cgan__next_chunk for_dw = {x + c * CI(l) * t->H * t->W, dy_next, next_c};
+    cgan__next_chunk for_dx = {dy_next, NULL, next_c};
     int dw_done = !dw || (k4 && cgan__conv_k4s2p1_dw(x, dy, c, CI(l), t->H, t->W, CO(l), dw,
-                                                      beta, scratch, room));
+                                                      beta, scratch, room,
+                                                      next_c && !dx ? &for_dw : NULL));
     int dx_done = !dx || (k4 && cgan__convt_k4s2p1(dy, c, CO(l), t->Ho, t->Wo,
                                                     l->params[0].value.data, CI(l), NULL, dx,
-                                                    scratch, room));
+                                                    scratch, room, next_c ? &for_dx : NULL));
     if (dw_done && dx_done) return;
     if (c > 1) { /* one image's [Co, Po] gradient is already dYt */
         cgan__nchw_to_cn_par(dy, c, CO(l), t->Po, dyt);

@@ -34,8 +34,9 @@ static void run_groups(void *ctx, int64_t b, int64_t e, int part) {
         if (k1 > g->n_chunks) k1 = g->n_chunks;
         for (int64_t k = k0; k < k1; k++) {
             int64_t n0 = k * j->chunk, c = j->N - n0 < j->chunk ? j->N - n0 : j->chunk;
+            int64_t next_c = k + 1 < k1 ? (j->N - n0 - c < j->chunk ? j->N - n0 - c : j->chunk) : 0;
             /* the group's first chunk overwrites its partial, the rest add to it */
-            j->fn(j->ctx, n0, c, scratch, dw, k == k0 ? 0.0f : 1.0f, 0);
+            j->fn(j->ctx, n0, c, next_c, scratch, dw, k == k0 ? 0.0f : 1.0f, 0);
         }
     }
 }
@@ -67,7 +68,7 @@ int conv_run_chunks(cgan__ws *ws, const conv_chunks *j) {
         if (scratch == NULL) return CGAN_ENOMEM;
         for (int64_t n0 = 0; n0 < j->N; n0 += j->chunk) {
             int64_t c = j->N - n0 < j->chunk ? j->N - n0 : j->chunk;
-            j->fn(j->ctx, n0, c, scratch, j->dw, 1.0f, 1);
+            j->fn(j->ctx, n0, c, 0, scratch, j->dw, 1.0f, 1);
         }
         return CGAN_OK;
     }

@@ -39,9 +39,11 @@ static inline int64_t conv_chunk_images(int64_t N, int64_t plane, int64_t rows) 
  * for this thread; dw (NULL when no weight gradient is wanted) receives
  * beta*dw + this chunk's contribution; par says whether the chunk's kernels
  * may split over the pool (cgan__sgemm) or must run whole on this thread
- * (cgan__sgemm_whole).  Chosen from the shape alone, like everything here. */
-typedef void (*conv_chunk_fn)(void *ctx, int64_t n0, int64_t c, float *scratch, float *dw,
-                              float beta, int par);
+ * (cgan__sgemm_whole).  Chosen from the shape alone, like everything here.
+ * next_c: the images of the chunk [n0+c, n0+c+next_c) that this thread
+ * runs next (0: none), whose inputs the kernels may prefetch. */
+typedef void (*conv_chunk_fn)(void *ctx, int64_t n0, int64_t c, int64_t next_c, float *scratch,
+                              float *dw, float beta, int par);
 
 typedef struct conv_chunks {
     int64_t N, chunk;      /* images, images per chunk (conv_chunk_images) */

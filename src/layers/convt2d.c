@@ -25,19 +25,21 @@ static const float *chunk_xt(const convt2d_ctx *t, int64_t n0, int64_t c, float 
 }
 
 /* forward of one chunk; scratch: Xt [Ci, c*Pin] then cols [Co*k*k, c*Pin] */
-static void forward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, float *dw,
-                          float beta, int par) {
+static void forward_chunk(void *vctx, int64_t n0, int64_t c, int64_t next_c, float *scratch,
+                          float *dw, float beta, int par) {
     const convt2d_ctx *t = vctx;
     cgan_layer *l = t->l;
     int64_t cp = c * t->Pin;
     float *cols = scratch + CI(l) * cp;
     (void)dw, (void)beta;
     /* a chunk on its own thread: the 4x4 stride-2 kernel of our own where it fits */
+    cgan__next_chunk next = {t->x + (n0 + c) * CI(l) * t->Pin, NULL, next_c};
     if (conv_k4s2p1_chunk(l, par, t->H, t->W, t->Ho, t->Wo) &&
         cgan__convt_k4s2p1(t->x + n0 * CI(l) * t->Pin, c, CI(l), t->H, t->W,
                            l->params[0].value.data, CO(l),
                            l->n_params > 1 ? l->params[1].value.data : NULL,
-                           t->y + n0 * CO(l) * t->Pout, scratch, (size_t)((CI(l) + t->Kc) * cp)))
+                           t->y + n0 * CO(l) * t->Pout, scratch, (size_t)((CI(l) + t->Kc) * cp),
+                           next_c ? &next : NULL))
         return;
     const float *xs = chunk_xt(t, n0, c, scratch);
     CONV_GEMM(par)(1, 0, t->Kc, cp, CI(l), 1.0f, l->params[0].value.data, t->Kc, xs, cp, 0.0f,
@@ -71,8 +73,8 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
  * 4x4 stride-2 layer, a chunk on its own thread first tries the kernels of
  * our own (dX = conv(dY, W); dW from dY's patches against X, W read as the
  * convolution's [Ci, Co*16]); whatever they decline takes im2col + sgemm. */
-static void backward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, float *dw,
-                           float beta, int par) {
+static void backward_chunk(void *vctx, int64_t n0, int64_t c, int64_t next_c, float *scratch,
+                           float *dw, float beta, int par) {
     const convt2d_ctx *t = vctx;
     cgan_layer *l = t->l;
     int64_t cp = c * t->Pin;
@@ -80,12 +82,17 @@ static void backward_chunk(void *vctx, int64_t n0, int64_t c, float *scratch, fl
     const float *dy = t->dy + n0 * CO(l) * t->Pout, *x = t->x + n0 * CI(l) * t->Pin;
     size_t room = (size_t)((CI(l) + t->Kc) * cp);
     int k4 = conv_k4s2p1_chunk(l, par, t->H, t->W, t->Ho, t->Wo);
+    /* the next chunk: dW reads its dY (as "x") and x (as "dY"), dX its dY */
+    const float *dy_next = dy + c * CO(l) * t->Pout;
+    cgan__next_chunk for_dw = {dy_next, x + c * CI(l) * t->Pin, next_c};
+    cgan__next_chunk for_dx = {dy_next, NULL, next_c};
     int dw_done = !dw || (k4 && cgan__conv_k4s2p1_dw(dy, x, c, CO(l), t->Ho, t->Wo, CI(l), dw,
-                                                      beta, scratch, room));
+                                                      beta, scratch, room,
+                                                      next_c && !t->dx ? &for_dw : NULL));
     int dx_done = !t->dx || (k4 && cgan__conv_k4s2p1_fwd(dy, c, CO(l), t->Ho, t->Wo,
                                                           l->params[0].value.data, CI(l), NULL,
                                                           t->dx + n0 * CI(l) * t->Pin, scratch,
-                                                          room));
+                                                          room, next_c ? &for_dx : NULL));
     if (dw_done && dx_done) return;
     cgan__im2col_batch(dy, c, CO(l), t->Ho, t->Wo, KS(l), ST(l), PD(l), t->H, t->W, dcols);
     if (!dw_done) { /* dW[Ci, Co*k*k] = beta dW + Xt dcols^T */
