@@ -4,7 +4,9 @@
  * remainders and with both (C = 64, 48, 80; P a multiple of 16), and the
  * portable loop (C = 8, not a multiple of 16; P = 36, not a multiple of 16,
  * whose last band is short).  Scores reach about +-40 so the row maximum
- * matters.  The layer as a whole is checked against PyTorch in nn_torch. */
+ * matters.  The kernel writes O and y = gamma O + x (gamma 0.75 here) for
+ * the band's columns; both are checked, and that nothing else is written.
+ * The layer as a whole is checked against PyTorch in nn_torch. */
 #include "test_util.h"
 
 #include "kernels/kernels.h"
@@ -23,14 +25,21 @@ START_TEST(band_matches_double_reference) {
     float *q = malloc(sizeof(float) * Cq * P), *kk = malloc(sizeof(float) * Cq * P);
     float *vt = malloc(sizeof(float) * P * C), *a = malloc(sizeof(float) * CGAN__ATTN_BAND * P);
     float *ot = malloc(sizeof(float) * CGAN__ATTN_BAND * C);
+    float *x = malloc(sizeof(float) * C * P), *o = malloc(sizeof(float) * C * P);
+    float *y = malloc(sizeof(float) * C * P);
+    const float gamma = 0.75f, unset = -1234.5f;
     double *s = malloc(sizeof(double) * P);
     uint64_t seed = 88172645463325252ull;
     for (int64_t i = 0; i < Cq * P; i++) q[i] = 4.4f * test_rand_uniform(&seed), kk[i] = 4.4f * test_rand_uniform(&seed);
     for (int64_t i = 0; i < P * C; i++) vt[i] = 2.0f * test_rand_uniform(&seed);
+    for (int64_t i = 0; i < P * C; i++) x[i] = test_rand_uniform(&seed), o[i] = y[i] = unset;
     double worst = 0.0;
     for (int64_t i0 = 0; i0 < P; i0 += CGAN__ATTN_BAND) {
         int64_t i1 = i0 + CGAN__ATTN_BAND < P ? i0 + CGAN__ATTN_BAND : P;
-        cgan__attn_band(q, kk, Cq, P, i0, i1, vt, C, a, ot);
+        cgan__attn_band(q, kk, Cq, P, i0, i1, vt, C, a, ot, x, gamma, o, y);
+        /* the band wrote its columns of o and y, and not yet the next band's */
+        for (int64_t c = 0; c < C && i1 < P; c++)
+            ck_assert(o[c * P + i1] == unset && y[c * P + i1] == unset);
         for (int64_t i = i0; i < i1; i++) {
             double mx = -INFINITY, sum = 0.0;
             for (int64_t j = 0; j < P; j++) {
@@ -42,15 +51,16 @@ START_TEST(band_matches_double_reference) {
             for (int64_t c = 0; c < C; c++) {
                 double want = 0.0;
                 for (int64_t j = 0; j < P; j++) want += s[j] / sum * vt[j * C + c];
-                double err = fabs(ot[(i - i0) * C + c] - want);
-                worst = err > worst ? err : worst;
+                double err = fabs(o[c * P + i] - want);
+                double err_y = fabs(y[c * P + i] - (gamma * want + x[c * P + i]));
+                worst = fmax(worst, fmax(err, err_y));
             }
         }
     }
     /* outputs are averages of values in [-1, 1): absolute error is relative */
     ck_assert_msg(worst < 2e-6, "Cq %lld C %lld P %lld: largest error %g", (long long)Cq,
                   (long long)C, (long long)P, worst);
-    free(q), free(kk), free(vt), free(a), free(ot), free(s);
+    free(q), free(kk), free(vt), free(a), free(ot), free(s), free(x), free(o), free(y);
 }
 END_TEST
 

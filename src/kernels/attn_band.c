@@ -2,7 +2,8 @@
  * band's scores Q^T K, their softmax, and the value product
  * oT[r, c] = sum_j a[r, j] vT[j, c], all while the band is still in L1,
  * instead of writing the whole P x P matrix (4 MiB per 32x32 image) and
- * reading it back through a GEMM's packing.  With AVX-512 the band's 8
+ * reading it back through a GEMM's packing; then the band's columns of
+ * O [C, P] and of the layer's output gamma O + x.  With AVX-512 the band's 8
  * rows x 64 columns live in 32 registers and each step j costs 4 loads of
  * vT and 8 broadcasts of a; other machines, and shapes that are not
  * multiples of 16, take softmax.c's rows and a portable loop. */
@@ -74,12 +75,10 @@ AVX512 static inline __m512 exp_nonpos16(__m512 x) {
     return _mm512_scalef_ps(y, fk);
 }
 
-/* a [BAND, P] = exp(Q^T K - row max) for rows i0.. (the band's last rows
- * repeat row i0 when the band is short); inv[r] = 1 / the row's sum. */
-AVX512 static void scores_avx512(const float *q, const float *k, int64_t Cq, int64_t P,
-                                 int64_t i0, int64_t rows, float *a, float *inv) {
-    __m512 mx[BAND];
-    for (int r = 0; r < BAND; r++) mx[r] = _mm512_set1_ps(-INFINITY);
+/* Scores for any Cq: 8 broadcasts of queries per key channel and 16 keys;
+ * mx[r] receives the rows' running maxima. */
+AVX512 static void scores_any(const float *q, const float *k, int64_t Cq, int64_t P, int64_t i0,
+                              int64_t rows, float *a, __m512 *mx) {
     for (int64_t j = 0; j < P; j += 16) {
         __m512 s[BAND];
         for (int r = 0; r < BAND; r++) s[r] = _mm512_setzero_ps();
@@ -94,45 +93,140 @@ AVX512 static void scores_avx512(const float *q, const float *k, int64_t Cq, int
             mx[r] = _mm512_max_ps(mx[r], s[r]);
         }
     }
-    for (int r = 0; r < BAND; r++) {
-        __m512 m = _mm512_set1_ps(_mm512_reduce_max_ps(mx[r])), sum = _mm512_setzero_ps();
-        float *row = a + r * P;
-        for (int64_t j = 0; j < P; j += 16) {
-            __m512 e = exp_nonpos16(_mm512_sub_ps(_mm512_loadu_ps(row + j), m));
-            _mm512_storeu_ps(row + j, e);
-            sum = _mm512_add_ps(sum, e);
+}
+
+/* Scores of two rows (query columns iq0, iq1) against all P keys for the
+ * paper's Cq = 8, P a multiple of 64: the rows' 16 query values stay in
+ * registers as broadcasts, so 4 loads of keys feed 8 FMAs, where
+ * scores_any needs a broadcast for every FMA. */
+AVX512 static void scores_2rows_cq8(const float *q, const float *k, int64_t P, int64_t iq0,
+                                    int64_t iq1, float *a0, float *a1, __m512 *mx0,
+                                    __m512 *mx1) {
+    __m512 q0[8], q1[8];
+    for (int c = 0; c < 8; c++) {
+        q0[c] = _mm512_set1_ps(q[c * P + iq0]);
+        q1[c] = _mm512_set1_ps(q[c * P + iq1]);
+    }
+    __m512 m0 = _mm512_set1_ps(-INFINITY), m1 = m0;
+    for (int64_t j = 0; j < P; j += 64) {
+        __m512 s0[4], s1[4];
+        for (int v = 0; v < 4; v++) s0[v] = s1[v] = _mm512_setzero_ps();
+        for (int c = 0; c < 8; c++)
+            for (int v = 0; v < 4; v++) {
+                __m512 kv = _mm512_loadu_ps(k + c * P + j + 16 * v);
+                s0[v] = _mm512_fmadd_ps(q0[c], kv, s0[v]);
+                s1[v] = _mm512_fmadd_ps(q1[c], kv, s1[v]);
+            }
+        for (int v = 0; v < 4; v++) {
+            _mm512_storeu_ps(a0 + j + 16 * v, s0[v]);
+            _mm512_storeu_ps(a1 + j + 16 * v, s1[v]);
+            m0 = _mm512_max_ps(m0, s0[v]);
+            m1 = _mm512_max_ps(m1, s1[v]);
         }
-        inv[r] = 1.0f / _mm512_reduce_add_ps(sum);
+    }
+    *mx0 = m0, *mx1 = m1;
+}
+
+/* a [BAND, P] = exp(Q^T K - row max) for rows i0.. (the band's last rows
+ * repeat row i0 when the band is short); inv[r] = 1 / the row's sum. */
+AVX512 static void scores_avx512(const float *q, const float *k, int64_t Cq, int64_t P,
+                                 int64_t i0, int64_t rows, float *a, float *inv) {
+    __m512 mx[BAND];
+    for (int r = 0; r < BAND; r++) mx[r] = _mm512_set1_ps(-INFINITY);
+    if (Cq == 8 && P % 64 == 0) {
+        for (int r = 0; r < BAND; r += 2)
+            scores_2rows_cq8(q, k, P, i0 + (r < rows ? r : 0), i0 + (r + 1 < rows ? r + 1 : 0),
+                             a + r * P, a + (r + 1) * P, &mx[r], &mx[r + 1]);
+    } else {
+        scores_any(q, k, Cq, P, i0, rows, a, mx);
+    }
+    /* two rows at a time: each exponential is a chain of a dozen dependent
+     * operations, and the second row's chain fills the first one's gaps */
+    for (int r = 0; r < BAND; r += 2) {
+        __m512 m0 = _mm512_set1_ps(_mm512_reduce_max_ps(mx[r]));
+        __m512 m1 = _mm512_set1_ps(_mm512_reduce_max_ps(mx[r + 1]));
+        __m512 sum0 = _mm512_setzero_ps(), sum1 = sum0;
+        float *row0 = a + r * P, *row1 = row0 + P;
+        for (int64_t j = 0; j < P; j += 16) {
+            __m512 e0 = exp_nonpos16(_mm512_sub_ps(_mm512_loadu_ps(row0 + j), m0));
+            __m512 e1 = exp_nonpos16(_mm512_sub_ps(_mm512_loadu_ps(row1 + j), m1));
+            _mm512_storeu_ps(row0 + j, e0);
+            _mm512_storeu_ps(row1 + j, e1);
+            sum0 = _mm512_add_ps(sum0, e0);
+            sum1 = _mm512_add_ps(sum1, e1);
+        }
+        inv[r] = 1.0f / _mm512_reduce_add_ps(sum0);
+        inv[r + 1] = 1.0f / _mm512_reduce_add_ps(sum1);
+    }
+}
+
+/* Columns i0..i0+7 of o and y from the band's unnormalised oT [8, C]: two
+ * channels at a time, their 16 values gathered down oT's columns and scaled
+ * by the rows' 1/sum (the softmax's division, applied to C outputs a row
+ * instead of P exponentials). */
+AVX512 static void store_band(const float *oT, const float *inv, int64_t C, int64_t P,
+                              int64_t i0, const float *x, float gamma, float *o, float *y) {
+    __m512i idx = _mm512_set_epi32(
+        (int)(7 * C + 1), (int)(6 * C + 1), (int)(5 * C + 1), (int)(4 * C + 1), (int)(3 * C + 1),
+        (int)(2 * C + 1), (int)(C + 1), 1, (int)(7 * C), (int)(6 * C), (int)(5 * C), (int)(4 * C),
+        (int)(3 * C), (int)(2 * C), (int)C, 0);
+    __m256 inv8 = _mm256_loadu_ps(inv);
+    __m512 scale = _mm512_castpd_ps(_mm512_insertf64x4(
+        _mm512_castpd256_pd512(_mm256_castps_pd(inv8)), _mm256_castps_pd(inv8), 1));
+    __m512 g = _mm512_set1_ps(gamma);
+    for (int64_t c = 0; c < C; c += 2) {
+        __m512 v = _mm512_mul_ps(_mm512_i32gather_ps(idx, oT + c, 4), scale);
+        int64_t o0 = c * P + i0, o1 = o0 + P;
+        __m512 xv = _mm512_castpd_ps(_mm512_insertf64x4(
+            _mm512_castpd256_pd512(_mm256_castps_pd(_mm256_loadu_ps(x + o0))),
+            _mm256_castps_pd(_mm256_loadu_ps(x + o1)), 1));
+        __m512 yv = _mm512_fmadd_ps(g, v, xv);
+        _mm256_storeu_ps(o + o0, _mm512_castps512_ps256(v));
+        _mm256_storeu_ps(o + o1, _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+        _mm256_storeu_ps(y + o0, _mm512_castps512_ps256(yv));
+        _mm256_storeu_ps(y + o1, _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(yv), 1)));
     }
 }
 
 /* The whole band: unnormalised exponentials, their product with V^T, and
- * the softmax's division applied to the C outputs of a row instead of its
- * P exponentials. */
+ * the rows' outputs; a short band (rows < 8) is stored element by element. */
 AVX512 static void attn_band_avx512(const float *q, const float *k, int64_t Cq, int64_t P,
                                     int64_t i0, int64_t rows, const float *vT, int64_t C,
-                                    float *a, float *oT) {
+                                    float *a, float *oT, const float *x, float gamma, float *o,
+                                    float *y) {
     float inv[BAND];
     scores_avx512(q, k, Cq, P, i0, rows, a, inv);
     band_avx512(a, P, P, vT, C, oT);
-    for (int r = 0; r < BAND; r++) {
-        __m512 f = _mm512_set1_ps(inv[r]);
-        for (int64_t c = 0; c < C; c += 16)
-            _mm512_storeu_ps(oT + r * C + c, _mm512_mul_ps(f, _mm512_loadu_ps(oT + r * C + c)));
+    if (rows == BAND) {
+        store_band(oT, inv, C, P, i0, x, gamma, o, y);
+        return;
     }
+    for (int64_t r = 0; r < rows; r++)
+        for (int64_t c = 0; c < C; c++) {
+            float v = oT[r * C + c] * inv[r];
+            o[c * P + i0 + r] = v;
+            y[c * P + i0 + r] = gamma * v + x[c * P + i0 + r];
+        }
 }
 #endif
 
 void cgan__attn_band(const float *q, const float *k, int64_t Cq, int64_t P, int64_t i0,
-                     int64_t i1, const float *vT, int64_t C, float *a, float *oT) {
+                     int64_t i1, const float *vT, int64_t C, float *a, float *oT,
+                     const float *x, float gamma, float *o, float *y) {
     int64_t rows = i1 - i0;
 #ifdef CGAN__AVX512_KERNELS
     if (C % 16 == 0 && P % 16 == 0 && __builtin_cpu_supports("avx512f")) {
-        attn_band_avx512(q, k, Cq, P, i0, rows, vT, C, a, oT);
+        attn_band_avx512(q, k, Cq, P, i0, rows, vT, C, a, oT, x, gamma, o, y);
         return;
     }
 #endif
     cgan__attn_softmax_rows(q, k, P, Cq, i0, i1, a);
     if (rows < BAND) memset(a + rows * P, 0, (size_t)((BAND - rows) * P) * sizeof *a);
     band_portable(a, P, P, vT, C, oT);
+    for (int64_t c = 0; c < C; c++)
+        for (int64_t r = 0; r < rows; r++) {
+            float v = oT[r * C + c];
+            o[c * P + i0 + r] = v;
+            y[c * P + i0 + r] = gamma * v + x[c * P + i0 + r];
+        }
 }
