@@ -64,10 +64,48 @@ START_TEST(band_matches_double_reference) {
 }
 END_TEST
 
+/* The backward's softmax rows (cgan__attn_softmax_band), in bands of 16
+ * rows and, where P allows, a last band of 8 or a band of 4 (the portable
+ * rows): each probability within 1e-6 of its double value (probabilities
+ * are at most 1, so absolute error is what matters). */
+START_TEST(softmax_band_matches_double) {
+    const band_case *k = &cases[_i];
+    int64_t Cq = k->Cq, P = k->P;
+    float *q = malloc(sizeof(float) * Cq * P), *kk = malloc(sizeof(float) * Cq * P);
+    float *a = malloc(sizeof(float) * 16 * P);
+    double *s = malloc(sizeof(double) * P);
+    uint64_t seed = 0x2545F4914F6CDD1Dull;
+    for (int64_t i = 0; i < Cq * P; i++) q[i] = 4.4f * test_rand_uniform(&seed), kk[i] = 4.4f * test_rand_uniform(&seed);
+    double worst = 0.0;
+    for (int64_t i0 = 0; i0 < P;) {
+        int64_t rows = P - i0 >= 16 ? 16 : P - i0 >= 8 ? 8 : P - i0;
+        if (i0 == 16 && P - i0 >= 4) rows = 4; /* not a multiple of 8 */
+        cgan__attn_softmax_band(q, kk, Cq, P, i0, i0 + rows, a);
+        for (int64_t i = i0; i < i0 + rows; i++) {
+            double mx = -INFINITY, sum = 0.0;
+            for (int64_t j = 0; j < P; j++) {
+                s[j] = 0.0;
+                for (int64_t c = 0; c < Cq; c++) s[j] += (double)q[c * P + i] * kk[c * P + j];
+                mx = s[j] > mx ? s[j] : mx;
+            }
+            for (int64_t j = 0; j < P; j++) sum += (s[j] = exp(s[j] - mx));
+            for (int64_t j = 0; j < P; j++)
+                worst = fmax(worst, fabs(a[(i - i0) * P + j] - s[j] / sum));
+        }
+        i0 += rows;
+    }
+    ck_assert_msg(worst < 1e-6, "Cq %lld P %lld: largest error %g", (long long)Cq, (long long)P,
+                  worst);
+    free(q), free(kk), free(a), free(s);
+}
+END_TEST
+
 Suite *cgan_test_nn_attn_band_suite(void) {
     Suite *su = suite_create("nn_attn_band");
     TCase *tc = tcase_create("band");
     tcase_add_loop_test(tc, band_matches_double_reference, 0,
+                        (int)(sizeof cases / sizeof cases[0]));
+    tcase_add_loop_test(tc, softmax_band_matches_double, 0,
                         (int)(sizeof cases / sizeof cases[0]));
     suite_add_tcase(su, tc);
     return su;

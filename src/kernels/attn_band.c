@@ -208,6 +208,14 @@ AVX512 static void attn_band_avx512(const float *q, const float *k, int64_t Cq, 
             y[c * P + i0 + r] = gamma * v + x[c * P + i0 + r];
         }
 }
+/* row r of a [BAND, P] times inv[r] */
+AVX512 static void scale_rows(float *a, int64_t P, const float *inv) {
+    for (int r = 0; r < BAND; r++) {
+        __m512 f = _mm512_set1_ps(inv[r]);
+        for (int64_t j = 0; j < P; j += 16)
+            _mm512_storeu_ps(a + r * P + j, _mm512_mul_ps(f, _mm512_loadu_ps(a + r * P + j)));
+    }
+}
 #endif
 
 void cgan__attn_band(const float *q, const float *k, int64_t Cq, int64_t P, int64_t i0,
@@ -229,4 +237,21 @@ void cgan__attn_band(const float *q, const float *k, int64_t Cq, int64_t P, int6
             o[c * P + i0 + r] = v;
             y[c * P + i0 + r] = gamma * v + x[c * P + i0 + r];
         }
+}
+
+/* Rows i0..i1-1 of softmax(Q^T K) into a [(i1 - i0), P], for the backward's
+ * bands: the forward's score and exponential loops, then the division. */
+void cgan__attn_softmax_band(const float *q, const float *k, int64_t Cq, int64_t P, int64_t i0,
+                             int64_t i1, float *a) {
+#ifdef CGAN__AVX512_KERNELS
+    if (P % 16 == 0 && (i1 - i0) % BAND == 0 && __builtin_cpu_supports("avx512f")) {
+        for (int64_t r0 = i0; r0 < i1; r0 += BAND) {
+            float inv[BAND], *band = a + (r0 - i0) * P;
+            scores_avx512(q, k, Cq, P, r0, BAND, band, inv);
+            scale_rows(band, P, inv);
+        }
+        return;
+    }
+#endif
+    cgan__attn_softmax_rows(q, k, P, Cq, i0, i1, a);
 }

@@ -168,5 +168,9 @@ void cgan__softmax_bwd_rows(const float *a, float *g, int64_t rows, int64_t cols
 void cgan__attn_band(const float *q, const float *k, int64_t Cq, int64_t P, int64_t i0,
                      int64_t i1, const float *vT, int64_t C, float *a, float *oT,
                      const float *x, float gamma, float *o, float *y);
+/* Rows i0..i1-1 of softmax(Q^T K) into a [i1 - i0, P] (as
+ * cgan__attn_softmax_rows, with the band kernel's loops where they apply). */
+void cgan__attn_softmax_band(const float *q, const float *k, int64_t Cq, int64_t P, int64_t i0,
+                             int64_t i1, float *a);
 
 #endif /* CGAN_KERNELS_H */

@@ -104,23 +104,31 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
 
 /* dV = gamma dY A;  dA = gamma dY^T V;  dE = softmax backward of dA;
  * dQ = K dE^T;  dK = Q dE, into the image's columns of dqkv; then
- * dX = dY + Wqkv^T dQKV for the image. */
+ * dX = dY + Wqkv^T dQKV for the image.  A and dA are taken BWD_ROWS rows at
+ * a time (their two bands, 256 KiB each at P = 1024, stay in L2; the whole
+ * P x P matrices, 4 MiB each, would go to memory and back several times):
+ * dV and dK sum over the bands, dQ is the bands' columns. */
+#define BWD_ROWS 64
 static void backward_images(void *ctx, int64_t b, int64_t e, int part) {
     const sa_job *j = ctx;
     int64_t C = j->C, Cq = j->Cq, C2 = j->C2, P = j->P, NP = j->N * P;
     const float *W = j->l->param_block;
-    float *A = j->ws + (int64_t)part * 2 * P * P, *G = A + P * P;
+    float *A = j->ws + (int64_t)part * 2 * BWD_ROWS * P, *G = A + BWD_ROWS * P;
     for (int64_t n = b; n < e; n++) {
         const float *dy = j->dout->data + n * C * P;
         const float *qkv = j->l->cache[0]->data + n * C2 * P;
         const float *q = qkv, *k = qkv + Cq * P, *v = qkv + 2 * Cq * P;
         float *dq = j->dqkv + n * P, *dk = dq + Cq * NP, *dv = dq + 2 * Cq * NP;
-        cgan__attn_softmax(q, k, P, Cq, A);
-        GEMM(j)(0, 0, C, P, P, j->gamma, dy, P, A, P, 0.0f, dv, NP);
-        GEMM(j)(1, 0, P, P, C, j->gamma, dy, P, v, P, 0.0f, G, P);
-        cgan__softmax_bwd_rows(A, G, P, P);
-        GEMM(j)(0, 1, Cq, P, P, 1.0f, k, P, G, P, 0.0f, dq, NP);
-        GEMM(j)(0, 0, Cq, P, P, 1.0f, q, P, G, P, 0.0f, dk, NP);
+        for (int64_t i0 = 0; i0 < P; i0 += BWD_ROWS) {
+            int64_t R = P - i0 < BWD_ROWS ? P - i0 : BWD_ROWS;
+            float beta = i0 == 0 ? 0.0f : 1.0f;
+            cgan__attn_softmax_band(q, k, Cq, P, i0, i0 + R, A);
+            GEMM(j)(0, 0, C, P, R, j->gamma, dy + i0, P, A, P, beta, dv, NP);
+            GEMM(j)(1, 0, R, P, C, j->gamma, dy + i0, P, v, P, 0.0f, G, P);
+            cgan__softmax_bwd_rows(A, G, R, P);
+            GEMM(j)(0, 1, Cq, R, P, 1.0f, k, P, G, P, 0.0f, dq + i0, NP);
+            GEMM(j)(0, 0, Cq, P, R, 1.0f, q + i0, P, G, P, beta, dk, NP);
+        }
         if (j->din)
             GEMM(j)(1, 0, C, P, C2, 1.0f, W, C, dq, NP, 1.0f, j->din + n * C * P, P);
     }
@@ -139,9 +147,9 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
     /* gamma == 0 makes dO, and so every gradient through Q, K, V, exactly 0 */
     if (gamma == 0.0f || (!din[0] && !want_params)) return CGAN_OK;
     int64_t parts = cgan__parallel_max();
-    float *ws = cgan__ws_get(l->ws, (size_t)(parts * 2 * P * P + C2 * NP + C * NP));
+    float *ws = cgan__ws_get(l->ws, (size_t)(parts * 2 * BWD_ROWS * P + C2 * NP + C * NP));
     if (ws == NULL) return CGAN_ENOMEM;
-    float *dqkv = ws + parts * 2 * P * P, *xt = dqkv + C2 * NP;
+    float *dqkv = ws + parts * 2 * BWD_ROWS * P, *xt = dqkv + C2 * NP;
     sa_job j = {l, x, dout, din[0] ? din[0]->data : NULL, ws, dqkv, NULL, N, C, Cq, C2, P, gamma};
     cgan__parallel_for(N, 1, backward_images, &j);
     if (want_params) { /* one GEMM over the whole batch: dW += dQKV X^T */
