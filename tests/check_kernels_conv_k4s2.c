@@ -1,8 +1,9 @@
 /* The AVX-512 implicit-GEMM forward of the 4x4, stride-2, padding-1
  * convolutions (src/kernels/conv_k4s2.c) against a direct convolution in
  * double written here: output widths 8, 16 and 32 (strips of 32 pixels
- * holding 4, 2 and 1 output rows), input channels 3 (one short block), 8
- * and 13 (a full block and a short one), 1-3 images, with and without
+ * holding 4, 2 and 1 output rows) and 4 (strips of two 4x4 images, as the
+ * critic's conv5), input channels 3 (one short block), 8, 13 and 17 (full
+ * blocks and a short one; conv5 has 257), 1-6 images, with and without
  * bias.  Shapes it does not take must be declined (return 0).  On a CPU
  * without AVX-512 it declines everything and the test says so. */
 #include "test_util.h"
@@ -16,6 +17,7 @@ typedef struct k4_case {
 
 static const k4_case cases[] = {
     {1, 3, 8, 64, 64, 1}, {2, 8, 16, 32, 32, 0}, {3, 13, 24, 16, 16, 1}, {2, 13, 8, 8, 64, 0},
+    {4, 17, 16, 8, 8, 1}, {6, 3, 8, 8, 8, 0},
 };
 
 START_TEST(k4s2_matches_direct_convolution) {
@@ -60,8 +62,10 @@ END_TEST
 
 START_TEST(k4s2_declines_other_shapes) {
     float buf[4096] = {0};
-    /* output width 4; Co not a multiple of 8; scratch too small */
+    /* one 4x4 output (half a strip); output width 2; Co not a multiple of
+     * 8; scratch too small */
     ck_assert(!cgan__conv_k4s2p1_fwd(buf, 1, 1, 8, 8, buf, 8, NULL, buf, buf, 4096, NULL));
+    ck_assert(!cgan__conv_k4s2p1_fwd(buf, 8, 1, 4, 4, buf, 8, NULL, buf, buf, 4096, NULL));
     ck_assert(!cgan__conv_k4s2p1_fwd(buf, 1, 1, 16, 16, buf, 6, NULL, buf, buf, 4096, NULL));
     ck_assert(!cgan__conv_k4s2p1_fwd(buf, 1, 1, 16, 16, buf, 8, NULL, buf, buf, 100, NULL));
 }

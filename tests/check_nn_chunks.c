@@ -106,12 +106,15 @@ static void check_case(const conv_case *k) {
  * are compared too: conv2d 9->16 (forward kernel, 8 + 1 input channels),
  * conv2d 16->8 (forward, and the transposed kernel for its input gradient),
  * convt2d 8->16 on 16x16 (transposed kernel).  Then conv2d_lrelu 1->8 on
- * 64x64 (the critic's conv1: im2col + sgemm) and 16->8 on 32x32 (kernels). */
-#define N_CASES 7
+ * 64x64 (the critic's conv1: im2col + sgemm) and 16->8 on 32x32 (kernels).
+ * Last conv2d 9->16 on 8x8, like the critic's conv5: 4x4 outputs, strips of
+ * two images in chunks of 10 (the last chunk, of 7, is declined), and the
+ * weight gradient's odd channel count. */
+#define N_CASES 8
 static const conv_case cases[N_CASES] = {
     {CONV, 2, 3, 32},        {CONVT, 3, 2, 16},       {CONV, 9, 16, 32},
     {CONV, 16, 8, 32},       {CONVT, 8, 16, 16},      {CONV_LRELU, 1, 8, 64},
-    {CONV_LRELU, 16, 8, 32},
+    {CONV_LRELU, 16, 8, 32}, {CONV, 9, 16, 8},
 };
 
 START_TEST(batch_equals_images_one_thread) {

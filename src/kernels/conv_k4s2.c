@@ -10,9 +10,10 @@
  * 8 x 32 tile of Y is accumulated in 16 registers: per patch row, 2 loads
  * and 8 broadcasts feed 16 FMAs.  Blocks after the first add to Y.
  *
- * Used where the shapes fit (AVX-512, output width 8, 16 or 32, 32 | P,
- * Co a multiple of 8); returns 0 otherwise and the caller takes im2col +
- * sgemm. */
+ * Used where the shapes fit (AVX-512, output width 4, 8, 16 or 32, Co a
+ * multiple of 8, and either 32 | P or, for the 4x4 outputs of the critic's
+ * conv5, strips of two images: 16 | P | 32 and 32 | c * P); returns 0
+ * otherwise and the caller takes im2col + sgemm. */
 #include "avx512.h"
 #include "kernels.h"
 
@@ -40,7 +41,7 @@ AVX512 static inline void zero_row(float *d, int64_t n) {
  * zero on the padded side; the four taps b are vector copies from those. */
 AVX512 static void pack_patches(const float *x, int64_t c, int64_t Ci, int64_t c0, int64_t cb,
                                 int64_t Ho, int64_t Wo, float *bp) {
-    int64_t H = 2 * Ho, W = 2 * Wo, P = Ho * Wo, SP = P / NR, kc = cb * 16;
+    int64_t H = 2 * Ho, W = 2 * Wo, P = Ho * Wo, kc = cb * 16;
     const __m512i ev = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
     const __m512i od = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
     /* odd[0] = 0 (column -1), odd[1 + m]; even[m], even[Wo] = 0 (column W) */
@@ -49,7 +50,7 @@ AVX512 static void pack_patches(const float *x, int64_t c, int64_t Ci, int64_t c
         for (int64_t cl = 0; cl < cb; cl++) {
             const float *xc = x + (n * Ci + c0 + cl) * H * W;
             for (int64_t i = 0; i < Ho; i++) {
-                int64_t s = n * SP + i * Wo / NR, col = i * Wo % NR;
+                int64_t g = n * P + i * Wo, s = g / NR, col = g % NR; /* pixel g of the chunk */
                 float *strip = bp + s * kc * NR + col;
                 for (int a = 0; a < 4; a++) {
                     float *d = strip + (cl * 16 + a * 4) * NR; /* tap (a, 0) */
@@ -77,6 +78,22 @@ AVX512 static void pack_patches(const float *x, int64_t c, int64_t Ci, int64_t c
         }
 }
 
+/* An 8 x 32 tile t of a strip that holds the outputs of 32 / P images
+ * (P = 16: two 4x4 planes), from chunk pixel g0 on, into y: = (+ bias) for
+ * the first block, += after it. */
+AVX512 static void store_split(const float *t, float *y, int64_t Co, int64_t P, int64_t g0,
+                               int64_t co0, int first, const float *bias) {
+    __mmask16 m = lanes(P);
+    for (int r = 0; r < MR; r++)
+        for (int64_t pp = 0; pp < NR; pp += P) {
+            float *d = y + ((g0 + pp) / P * Co + co0 + r) * P;
+            __m512 v = _mm512_maskz_loadu_ps(m, t + r * NR + pp);
+            v = _mm512_add_ps(v, first ? _mm512_set1_ps(bias ? bias[co0 + r] : 0.0f)
+                                       : _mm512_maskz_loadu_ps(m, d));
+            _mm512_mask_storeu_ps(d, m, v);
+        }
+}
+
 /* Weights of the block: ap[(sliver * kc + k) * MR + r] = w[sliver * MR + r][k0 + k]. */
 static void pack_weights(const float *w, int64_t Co, int64_t K, int64_t k0, int64_t kc, float *ap) {
     for (int64_t sl = 0; sl < Co / MR; sl++)
@@ -88,8 +105,9 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
                           const float *w, int64_t Co, const float *bias, float *y, float *scratch,
                           size_t scratch_floats, const cgan__next_chunk *next) {
     int64_t Ho = H / 2, Wo = W / 2, P = Ho * Wo, K = Ci * 16;
-    if (H != 2 * Ho || W != 2 * Wo || (Wo != 8 && Wo != 16 && Wo != 32) || P % NR != 0 ||
-        Co % MR != 0 || !__builtin_cpu_supports("avx512f"))
+    int whole = P % NR == 0, split = P == 16 && c * P % NR == 0; /* strips in one image or two */
+    if (H != 2 * Ho || W != 2 * Wo || (Wo != 4 && Wo != 8 && Wo != 16 && Wo != 32) ||
+        !(whole || split) || Co % MR != 0 || !__builtin_cpu_supports("avx512f"))
         return 0;
     int64_t cp = c * P, kcmax = (Ci < CH_BLOCK ? Ci : CH_BLOCK) * 16;
     if ((size_t)(Co * kcmax + kcmax * cp) > scratch_floats) return 0;
@@ -105,9 +123,17 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
         int64_t pf_n = nc < Ci ? c : next ? next->c : 0, pf_c = nc < Ci ? Ci - nc : Ci;
         int64_t pf_len = (pf_c < CH_BLOCK ? pf_c : CH_BLOCK) * H * W;
         for (int64_t s = 0; s < ns; s++) {
+            if (pf) prefetch_piece(pf, pf_n, Ci * H * W, pf_len, s, ns);
+            if (split) {
+                float t[MR * NR];
+                for (int64_t sl = 0; sl < Co / MR; sl++) {
+                    tile_8x32(ap + sl * kc * MR, bp + s * kc * NR, kc, t, NR, 1, NULL);
+                    store_split(t, y, Co, P, s * NR, sl * MR, c0 == 0, bias);
+                }
+                continue;
+            }
             int64_t n = s / (P / NR), p0 = s % (P / NR) * NR;
             float *ys = y + n * Co * P + p0;
-            if (pf) prefetch_piece(pf, pf_n, Ci * H * W, pf_len, s, ns);
             for (int64_t sl = 0; sl < Co / MR; sl++)
                 tile_8x32(ap + sl * kc * MR, bp + s * kc * NR, kc, ys + sl * MR * P, P, c0 == 0,
                           bias ? bias + sl * MR : NULL);

@@ -9,8 +9,11 @@
  * ([pixel][32]), from a copy of each input row with a zero on both sides
  * so that every tap window is one 4-float move.  The 8 x 32 register tile
  * (tile_8x32.h) then runs over all pixels, and dW is written once.
- * Used where the shapes fit (AVX-512, Co a multiple of 8, Ci even, W at
- * most 256); returns 0 otherwise and the caller takes im2col + sgemm. */
+ * With Ci odd (the critic's conv5 has 257 channels, the label plane being
+ * the last) the last strip holds one channel and zeros, and only its 16
+ * columns reach dW.  Used where the shapes fit (AVX-512, Co a multiple of
+ * 8, W at most 256); returns 0 otherwise and the caller takes im2col +
+ * sgemm. */
 #include "avx512.h"
 #include "kernels.h"
 
@@ -34,7 +37,8 @@ static void pack_grad(const float *dy, int64_t c, int64_t Co, int64_t P, float *
 }
 
 /* Strip of channels ci0, ci0 + 1: bp[p * 32 + cl * 16 + a * 4 + b] =
- * x[n][ci0 + cl][2i - 1 + a][2j - 1 + b] for pixel p = n * P + i * Wo + j. */
+ * x[n][ci0 + cl][2i - 1 + a][2j - 1 + b] for pixel p = n * P + i * Wo + j;
+ * zeros for channel ci0 + 1 when it is Ci. */
 AVX512 static void pack_strip(const float *x, int64_t c, int64_t Ci, int64_t ci0, int64_t Ho,
                               int64_t Wo, float *bp) {
     int64_t H = 2 * Ho, W = 2 * Wo, P = Ho * Wo;
@@ -46,7 +50,7 @@ AVX512 static void pack_strip(const float *x, int64_t c, int64_t Ci, int64_t ci0
                 for (int a = 0; a < 4; a++) {
                     int64_t ih = 2 * i - 1 + a;
                     float *d = bp + (n * P + i * Wo) * NR + cl * 16 + a * 4;
-                    if (ih < 0 || ih >= H) {
+                    if (ih < 0 || ih >= H || ci0 + cl == Ci) {
                         for (int64_t j = 0; j < Wo; j++)
                             _mm_storeu_ps(d + j * NR, _mm_setzero_ps());
                         continue;
@@ -64,26 +68,37 @@ int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci,
                          int64_t W, int64_t Co, float *dw, float beta, float *scratch,
                          size_t scratch_floats, const cgan__next_chunk *next) {
     int64_t Ho = H / 2, Wo = W / 2, P = Ho * Wo, cp = c * P, K = Ci * 16;
-    if (H != 2 * Ho || W != 2 * Wo || W > MAX_W || Co % MR != 0 || Ci % 2 != 0 ||
+    if (H != 2 * Ho || W != 2 * Wo || W > MAX_W || Co % MR != 0 ||
         (beta != 0.0f && beta != 1.0f) || !__builtin_cpu_supports("avx512f"))
         return 0;
     if ((size_t)(Co * cp + NR * cp) > scratch_floats) return 0;
     float *ap = scratch, *bp = scratch + Co * cp;
     pack_grad(dy, c, Co, P, ap);
-    for (int64_t st = 0; st < Ci / 2; st++) {
+    for (int64_t st = 0; st < (Ci + 1) / 2; st++) {
         pack_strip(x, c, Ci, 2 * st, Ho, Wo, bp);
-        /* while this strip computes: the next strip's two channels of every
+        /* while this strip computes: the next strip's channels of every
          * image, or after the last one the next chunk's dY and first strip,
          * a piece per tile */
-        int64_t n_sl = Co / MR;
+        int64_t n_sl = Co / MR, nc = 2 * st + 2, nlen = (Ci - nc < 2 ? Ci - nc : 2) * H * W;
+        int half = 2 * st + 1 == Ci; /* one channel: 16 columns of dW */
         for (int64_t sl = 0; sl < n_sl; sl++) {
-            if (2 * st + 2 < Ci) {
-                prefetch_piece(x + (2 * st + 2) * H * W, c, Ci * H * W, 2 * H * W, sl, n_sl);
+            if (nc < Ci) {
+                prefetch_piece(x + nc * H * W, c, Ci * H * W, nlen, sl, n_sl);
             } else if (next) {
                 prefetch_piece(next->dy, next->c, Co * P, Co * P, sl, n_sl);
-                prefetch_piece(next->x, next->c, Ci * H * W, 2 * H * W, sl, n_sl);
+                prefetch_piece(next->x, next->c, Ci * H * W, (Ci < 2 ? Ci : 2) * H * W, sl,
+                               n_sl);
             }
-            tile_8x32(ap + sl * cp * MR, bp, cp, dw + sl * MR * K + st * NR, K, beta == 0.0f, NULL);
+            float *d = dw + sl * MR * K + st * NR;
+            if (!half) {
+                tile_8x32(ap + sl * cp * MR, bp, cp, d, K, beta == 0.0f, NULL);
+                continue;
+            }
+            float t[MR * NR];
+            tile_8x32(ap + sl * cp * MR, bp, cp, t, NR, 1, NULL);
+            for (int r = 0; r < MR; r++)
+                for (int k = 0; k < 16; k++)
+                    d[r * K + k] = (beta == 0.0f ? 0.0f : d[r * K + k]) + t[r * NR + k];
         }
     }
     return 1;

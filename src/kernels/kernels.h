@@ -52,7 +52,8 @@ typedef struct cgan__next_chunk {
  * NULL) for a 4x4 kernel, stride 2, padding 1, single-threaded, by an
  * AVX-512 implicit GEMM of our own; scratch holds scratch_floats.  Returns
  * 0, having done nothing, where it does not apply (CPU, output width not
- * 8/16/32, Co not a multiple of 8, scratch too small). */
+ * 4/8/16/32, 4x4 outputs of an odd number of images, Co not a multiple of
+ * 8, scratch too small). */
 int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int64_t W,
                           const float *w, int64_t Co, const float *bias, float *y, float *scratch,
                           size_t scratch_floats, const cgan__next_chunk *next);
@@ -61,8 +62,8 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
 /* dw [Co, Ci*16] = beta dw (beta 0 or 1) + the weight gradient of the same
  * convolution over a chunk: dy [c, Co, H/2, W/2] against the patches of x
  * [c, Ci, H, W], single-threaded, AVX-512.  Returns 0, having done nothing,
- * where it does not apply (CPU, Co not a multiple of 8, Ci odd, W > 256,
- * scratch too small). */
+ * where it does not apply (CPU, Co not a multiple of 8, W > 256, scratch
+ * too small). */
 int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci, int64_t H,
                          int64_t W, int64_t Co, float *dw, float beta, float *scratch,
                          size_t scratch_floats, const cgan__next_chunk *next);
