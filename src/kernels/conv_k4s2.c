@@ -78,6 +78,60 @@ AVX512 static void pack_patches(const float *x, int64_t c, int64_t Ci, int64_t c
         }
 }
 
+/* Output widths 16 and 32 read the patches where they lie instead: each
+ * input row of the block is split once into its odd and even columns,
+ * D[n][cl][ih + 1][parity][RS] (rows -1 and H all zero; parity 0: O[0] = 0,
+ * O[1 + m] = x[2m + 1]; parity 1: E[m] = x[2m], E[Wo] = 0), and patch row
+ * (cl, a, b) of output row i is 16 or 32 consecutive floats of row
+ * 2i - 1 + a: O from 0, E from 0, O from 1, E from 1 for b = 0..3.  That
+ * writes each input once instead of four times, and the tiles read the
+ * rows through pointers (tile_8x32_rows). */
+#define RS(Wo) ((Wo) + 16) /* Wo + 1 values, and a 16-float load from 1 stays inside */
+
+AVX512 static void deinterleave(const float *x, int64_t c, int64_t Ci, int64_t c0, int64_t cb,
+                                int64_t Ho, int64_t Wo, float *D) {
+    int64_t H = 2 * Ho, W = 2 * Wo, rs = RS(Wo);
+    const __m512i ev = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    const __m512i od = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+    for (int64_t n = 0; n < c; n++)
+        for (int64_t cl = 0; cl < cb; cl++) {
+            const float *xc = x + (n * Ci + c0 + cl) * H * W;
+            float *dc = D + (n * cb + cl) * (H + 2) * 2 * rs;
+            for (int64_t k = 0; k < 2 * rs; k += 16) { /* rows -1 and H */
+                _mm512_storeu_ps(dc + k, _mm512_setzero_ps());
+                _mm512_storeu_ps(dc + (H + 1) * 2 * rs + k, _mm512_setzero_ps());
+            }
+            for (int64_t ih = 0; ih < H; ih++) {
+                float *o = dc + (ih + 1) * 2 * rs, *e = o + rs;
+                const float *src = xc + ih * W;
+                for (int64_t j = 0; j < Wo; j += 16) { /* inputs 2j .. 2j + 31 */
+                    __m512 lo = _mm512_loadu_ps(src + 2 * j), hi = _mm512_loadu_ps(src + 2 * j + 16);
+                    _mm512_storeu_ps(e + j, _mm512_permutex2var_ps(lo, ev, hi));
+                    _mm512_storeu_ps(o + 1 + j, _mm512_permutex2var_ps(lo, od, hi));
+                }
+                o[0] = 0.0f;
+                e[Wo] = 0.0f;
+            }
+        }
+}
+
+/* Pointers to the patch rows of strip s (output row i0, and i0 + 1 when
+ * Wo is 16) in D: lo[k] and hi[k], k = cl * 16 + a * 4 + b. */
+static void strip_rows(const float *D, int64_t cb, int64_t Ho, int64_t Wo, int64_t s,
+                       const float **lo, const float **hi) {
+    int64_t H = 2 * Ho, rs = RS(Wo), SP = Ho * Wo / NR, n = s / SP, i0 = s % SP * NR / Wo;
+    for (int64_t cl = 0; cl < cb; cl++)
+        for (int a = 0; a < 4; a++) {
+            /* row 2 i0 - 1 + a of the input is D's row 2 i0 + a */
+            const float *row = D + ((n * cb + cl) * (H + 2) + 2 * i0 + a) * 2 * rs;
+            for (int b = 0; b < 4; b++) {
+                int64_t k = cl * 16 + a * 4 + b;
+                lo[k] = row + (b & 1) * rs + (b >> 1);
+                hi[k] = Wo == NR ? lo[k] + 16 : lo[k] + 2 * 2 * rs; /* two input rows on */
+            }
+        }
+}
+
 /* An 8 x 32 tile t of a strip that holds the outputs of 32 / P images
  * (P = 16: two 4x4 planes), from chunk pixel g0 on, into y: = (+ bias) for
  * the first block, += after it. */
@@ -110,12 +164,16 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
         !(whole || split) || Co % MR != 0 || !__builtin_cpu_supports("avx512f"))
         return 0;
     int64_t cp = c * P, kcmax = (Ci < CH_BLOCK ? Ci : CH_BLOCK) * 16;
-    if ((size_t)(Co * kcmax + kcmax * cp) > scratch_floats) return 0;
+    int direct = whole && (Wo == 16 || Wo == 32); /* rows read in place (deinterleave) */
+    size_t b_floats = direct ? (size_t)(c * CH_BLOCK * (H + 2) * 2 * RS(Wo)) : (size_t)(kcmax * cp);
+    if ((size_t)(Co * kcmax) + b_floats > scratch_floats) return 0;
     float *ap = scratch, *bp = scratch + Co * kcmax;
+    const float *lo[CH_BLOCK * 16], *hi[CH_BLOCK * 16];
     for (int64_t c0 = 0; c0 < Ci; c0 += CH_BLOCK) {
         int64_t cb = Ci - c0 < CH_BLOCK ? Ci - c0 : CH_BLOCK, kc = cb * 16;
         pack_weights(w, Co, K, c0 * 16, kc, ap);
-        pack_patches(x, c, Ci, c0, cb, Ho, Wo, bp);
+        if (direct) deinterleave(x, c, Ci, c0, cb, Ho, Wo, bp);
+        else pack_patches(x, c, Ci, c0, cb, Ho, Wo, bp);
         /* while this block computes: the next block's input, or after the
          * last one the next chunk's first block, a piece per strip */
         int64_t nc = c0 + CH_BLOCK, ns = cp / NR;
@@ -134,9 +192,12 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
             }
             int64_t n = s / (P / NR), p0 = s % (P / NR) * NR;
             float *ys = y + n * Co * P + p0;
-            for (int64_t sl = 0; sl < Co / MR; sl++)
-                tile_8x32(ap + sl * kc * MR, bp + s * kc * NR, kc, ys + sl * MR * P, P, c0 == 0,
-                          bias ? bias + sl * MR : NULL);
+            if (direct) strip_rows(bp, cb, Ho, Wo, s, lo, hi);
+            for (int64_t sl = 0; sl < Co / MR; sl++) {
+                const float *as = ap + sl * kc * MR, *b = bias ? bias + sl * MR : NULL;
+                if (direct) tile_8x32_rows(as, lo, hi, kc, ys + sl * MR * P, P, c0 == 0, b);
+                else tile_8x32(as, bp + s * kc * NR, kc, ys + sl * MR * P, P, c0 == 0, b);
+            }
         }
     }
     return 1;

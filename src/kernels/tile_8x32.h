@@ -11,6 +11,19 @@
 #define NR 32 /* output pixels per strip */
 #define MR 8  /* output channels per sliver */
 
+/* y[r * ldy + 0..31] = bias[r] (or 0) + acc[r], or += acc[r] */
+AVX512 static inline void tile_store(__m512 acc[MR][2], float *y, int64_t ldy, int first,
+                                     const float *bias) {
+    for (int r = 0; r < MR; r++) {
+        float *yr = y + r * ldy;
+        __m512 c0, c1;
+        if (first) c0 = c1 = _mm512_set1_ps(bias ? bias[r] : 0.0f);
+        else c0 = _mm512_loadu_ps(yr), c1 = _mm512_loadu_ps(yr + 16);
+        _mm512_storeu_ps(yr, _mm512_add_ps(c0, acc[r][0]));
+        _mm512_storeu_ps(yr + 16, _mm512_add_ps(c1, acc[r][1]));
+    }
+}
+
 /* y[r * ldy + 0..31] (= or +=) sum_k as[k][r] bs[k][0..31] for r < 8 */
 AVX512 static inline void tile_8x32(const float *as, const float *bs, int64_t kc, float *y,
                                      int64_t ldy, int first, const float *bias) {
@@ -24,14 +37,25 @@ AVX512 static inline void tile_8x32(const float *as, const float *bs, int64_t kc
             acc[r][1] = _mm512_fmadd_ps(a, b1, acc[r][1]);
         }
     }
-    for (int r = 0; r < MR; r++) {
-        float *yr = y + r * ldy;
-        __m512 c0, c1;
-        if (first) c0 = c1 = _mm512_set1_ps(bias ? bias[r] : 0.0f);
-        else c0 = _mm512_loadu_ps(yr), c1 = _mm512_loadu_ps(yr + 16);
-        _mm512_storeu_ps(yr, _mm512_add_ps(c0, acc[r][0]));
-        _mm512_storeu_ps(yr + 16, _mm512_add_ps(c1, acc[r][1]));
+    tile_store(acc, y, ldy, first, bias);
+}
+
+/* The same tile with B's rows read where they lie instead of from a packed
+ * strip: row k's 32 values are lo[k][0..15] and hi[k][0..15]. */
+AVX512 static inline void tile_8x32_rows(const float *as, const float *const *lo,
+                                          const float *const *hi, int64_t kc, float *y,
+                                          int64_t ldy, int first, const float *bias) {
+    __m512 acc[MR][2];
+    for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+    for (int64_t k = 0; k < kc; k++) {
+        __m512 b0 = _mm512_loadu_ps(lo[k]), b1 = _mm512_loadu_ps(hi[k]);
+        _Pragma("GCC unroll 8") for (int r = 0; r < MR; r++) {
+            __m512 a = _mm512_set1_ps(as[k * MR + r]);
+            acc[r][0] = _mm512_fmadd_ps(a, b0, acc[r][0]);
+            acc[r][1] = _mm512_fmadd_ps(a, b1, acc[r][1]);
+        }
     }
+    tile_store(acc, y, ldy, first, bias);
 }
 
 #endif /* CGAN_TILE_8X32_H */
