@@ -9,10 +9,12 @@
  * columns of the parity class (pa, pb) (col2im: oh = 2i - 1 + a):
  *   parity 0: tap 1 at shift 0 and tap 3 at shift -1;
  *   parity 1: tap 0 at shift +1 and tap 2 at shift 0,
- * so each class is a GEMM with K = Cin * 4 over the input grid's pixels.
- * For a block of input channels and a row parity pa, the two column
- * parities are computed as two 8 x 32 tiles (tile_8x32.h) and interleaved
- * into 64 contiguous outputs.  Blocks after the first add to the output.
+ * so each class is a GEMM with K = Cin * 4 over the input grid's pixels,
+ * whose operand rows are shifted rows of the input: with a zero border
+ * around each plane (pad_inputs) the tiles read them in place.  For a block
+ * of input channels and a row parity pa, the two column parities are
+ * computed as two 8 x 32 tiles (tile_8x32.h) and interleaved into 64
+ * contiguous outputs.  Blocks after the first add to the output.
  * Used where the shapes fit (AVX-512, Wi 16 or 32, 32 | Hi*Wi, Cout a
  * multiple of 8); returns 0 otherwise and the caller takes GEMM + col2im. */
 #include "avx512.h"
@@ -41,30 +43,46 @@ static void pack_weights(const float *w, int64_t Cout, int64_t c0, int64_t cb, i
                 }
 }
 
-/* Strip s (32 input-grid pixels of one image), row k: in[ci][u + SHIFT[pa][ta]]
- * [v + SHIFT[pb][tb]] for the strip's pixels (u, v), 0 outside: each row
- * segment is one or two masked vector loads (a lane past the edge is
- * masked off, never read), so packing keeps up with the tiles. */
-AVX512 static void pack_inputs(const float *x, int64_t c, int64_t Cin, int64_t c0, int64_t cb,
-                               int64_t Hi, int64_t Wi, int pa, int pb, float *bp) {
-    int64_t P = Hi * Wi, SP = P / NR, kc = cb * 4;
+/* The block's inputs with a zero border, Xp[n][cl][u + 1][1 + v] (rows -1
+ * and Hi and columns -1 and Wi zero, RSP floats a row): the tiles read
+ * their rows in place, since row k = (cl * 2 + ta) * 2 + tb of strip s is
+ * in[ci][u + SHIFT[pa][ta]][v + SHIFT[pb][tb]] for the strip's 32 pixels
+ * (u, v), 16 consecutive floats of one or two padded rows.  That writes
+ * each input once, where packing wrote it 16 times (2 taps x 2 taps x 2
+ * row parities x 2 column parities). */
+#define RSP(Wi) ((Wi) + 16) /* column -1, Wi values, column Wi, and room */
+
+AVX512 static void pad_inputs(const float *x, int64_t c, int64_t Cin, int64_t c0, int64_t cb,
+                              int64_t Hi, int64_t Wi, float *Xp) {
+    int64_t P = Hi * Wi, rsp = RSP(Wi);
     for (int64_t n = 0; n < c; n++)
         for (int64_t cl = 0; cl < cb; cl++) {
             const float *xc = x + (n * Cin + c0 + cl) * P;
-            for (int64_t u = 0; u < Hi; u++) {
-                int64_t s = n * SP + u * Wi / NR, col = u * Wi % NR;
-                for (int t = 0; t < 4; t++) {
-                    float *d = bp + (s * kc + cl * 4 + t) * NR + col;
-                    int64_t iu = u + SHIFT[pa][t >> 1], dv = SHIFT[pb][t & 1];
-                    for (int64_t j = 0; j < Wi; j += 16) {
-                        __mmask16 m = 0xFFFF;
-                        if (dv < 0 && j == 0) m = 0xFFFE;           /* column -1 */
-                        if (dv > 0 && j + 16 == Wi) m &= 0x7FFF;    /* column Wi */
-                        if (iu < 0 || iu >= Hi) m = 0;              /* row outside */
-                        _mm512_storeu_ps(d + j, _mm512_maskz_loadu_ps(m, xc + iu * Wi + j + dv));
-                    }
-                }
+            float *dc = Xp + (n * cb + cl) * (Hi + 2) * rsp;
+            for (int64_t k = 0; k < rsp; k += 16) { /* rows -1 and Hi */
+                _mm512_storeu_ps(dc + k, _mm512_setzero_ps());
+                _mm512_storeu_ps(dc + (Hi + 1) * rsp + k, _mm512_setzero_ps());
             }
+            for (int64_t u = 0; u < Hi; u++) {
+                float *d = dc + (u + 1) * rsp;
+                d[0] = 0.0f;
+                for (int64_t v = 0; v < Wi; v += 16)
+                    _mm512_storeu_ps(d + 1 + v, _mm512_loadu_ps(xc + u * Wi + v));
+                d[Wi + 1] = 0.0f;
+            }
+        }
+}
+
+/* Pointers to the rows of strip s for parities (pa, pb): lo[k] and hi[k]. */
+static void strip_rows(const float *Xp, int64_t cb, int64_t Hi, int64_t Wi, int pa, int pb,
+                       int64_t s, const float **lo, const float **hi) {
+    int64_t rsp = RSP(Wi), SP = Hi * Wi / NR, n = s / SP, u0 = s % SP * NR / Wi;
+    for (int64_t cl = 0; cl < cb; cl++)
+        for (int t = 0; t < 4; t++) {
+            int64_t k = cl * 4 + t, pu = u0 + SHIFT[pa][t >> 1] + 1;
+            const float *row = Xp + ((n * cb + cl) * (Hi + 2) + pu) * rsp + 1 + SHIFT[pb][t & 1];
+            lo[k] = row;
+            hi[k] = Wi == NR ? row + 16 : row + rsp; /* Wi 16: the next input row */
         }
 }
 
@@ -125,16 +143,17 @@ int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64
         !__builtin_cpu_supports("avx512f"))
         return 0;
     int64_t cp = c * P, kcmax = (Cin < CH_BLOCK ? Cin : CH_BLOCK) * 4;
-    if ((size_t)(2 * Cout * kcmax + 2 * kcmax * cp + 2 * MR * NR) > scratch_floats) return 0;
-    float *ae = scratch, *ao = ae + Cout * kcmax, *be = ao + Cout * kcmax, *bo = be + kcmax * cp;
-    float *te = bo + kcmax * cp, *to = te + MR * NR;
+    size_t xp_floats = (size_t)(c * (kcmax / 4) * (Hi + 2) * RSP(Wi));
+    if ((size_t)(2 * Cout * kcmax + 2 * MR * NR) + xp_floats > scratch_floats) return 0;
+    float *ae = scratch, *ao = ae + Cout * kcmax, *te = ao + Cout * kcmax, *to = te + MR * NR;
+    float *Xp = to + MR * NR;
+    const float *le[CH_BLOCK * 4], *he[CH_BLOCK * 4], *lo[CH_BLOCK * 4], *ho[CH_BLOCK * 4];
     for (int64_t c0 = 0; c0 < Cin; c0 += CH_BLOCK) {
         int64_t cb = Cin - c0 < CH_BLOCK ? Cin - c0 : CH_BLOCK, kc = cb * 4;
+        pad_inputs(x, c, Cin, c0, cb, Hi, Wi, Xp);
         for (int pa = 0; pa < 2; pa++) {
             pack_weights(w, Cout, c0, cb, pa, 0, ae);
             pack_weights(w, Cout, c0, cb, pa, 1, ao);
-            pack_inputs(x, c, Cin, c0, cb, Hi, Wi, pa, 0, be);
-            pack_inputs(x, c, Cin, c0, cb, Hi, Wi, pa, 1, bo);
             /* during the block's second pass: the next block's input, or
              * after the last one the next chunk's first block */
             int64_t nc = c0 + CH_BLOCK, ns = cp / NR;
@@ -145,9 +164,11 @@ int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64
             for (int64_t s = 0; s < ns; s++) {
                 if (pf) prefetch_piece(pf, pf_n, Cin * P, pf_len, s, ns);
                 if (c0 == 0 && s + 1 < ns) prefetch_outputs(y, P, s + 1, Wi, Cout, pa);
+                strip_rows(Xp, cb, Hi, Wi, pa, 0, s, le, he);
+                strip_rows(Xp, cb, Hi, Wi, pa, 1, s, lo, ho);
                 for (int64_t sl = 0; sl < Cout / MR; sl++) {
-                    tile_8x32(ae + sl * kc * MR, be + s * kc * NR, kc, te, NR, 1, NULL);
-                    tile_8x32(ao + sl * kc * MR, bo + s * kc * NR, kc, to, NR, 1, NULL);
+                    tile_8x32_rows(ae + sl * kc * MR, le, he, kc, te, NR, 1, NULL);
+                    tile_8x32_rows(ao + sl * kc * MR, lo, ho, kc, to, NR, 1, NULL);
                     store_interleaved(te, to, y, P, s, Wi, Cout, sl * MR, pa, c0 == 0, bias);
                 }
             }
