@@ -38,28 +38,36 @@ static void pack_grad(const float *dy, int64_t c, int64_t Co, int64_t P, float *
 
 /* Strip of channels ci0, ci0 + 1: bp[p * 32 + cl * 16 + a * 4 + b] =
  * x[n][ci0 + cl][2i - 1 + a][2j - 1 + b] for pixel p = n * P + i * Wo + j;
- * zeros for channel ci0 + 1 when it is Ci. */
+ * zeros for channel ci0 + 1 when it is Ci.  For each output row, the eight
+ * input rows it reads (2 channels x 4 taps a) are copied once with a zero
+ * on both sides; a pixel's 16 taps of a channel are then four 4-float
+ * windows, put together in registers and stored as one vector. */
 AVX512 static void pack_strip(const float *x, int64_t c, int64_t Ci, int64_t ci0, int64_t Ho,
                               int64_t Wo, float *bp) {
     int64_t H = 2 * Ho, W = 2 * Wo, P = Ho * Wo;
-    float row[MAX_W + 2 + 16]; /* row[0] and row[W + 1] are the padding */
+    float rows[2][4][MAX_W + 2 + 16]; /* [cl][a]: [0] and [W + 1] are the padding */
     for (int64_t n = 0; n < c; n++)
-        for (int cl = 0; cl < 2; cl++) {
-            const float *xc = x + (n * Ci + ci0 + cl) * H * W;
-            for (int64_t i = 0; i < Ho; i++)
+        for (int64_t i = 0; i < Ho; i++) {
+            for (int cl = 0; cl < 2; cl++)
                 for (int a = 0; a < 4; a++) {
                     int64_t ih = 2 * i - 1 + a;
-                    float *d = bp + (n * P + i * Wo) * NR + cl * 16 + a * 4;
+                    float *row = rows[cl][a];
                     if (ih < 0 || ih >= H || ci0 + cl == Ci) {
-                        for (int64_t j = 0; j < Wo; j++)
-                            _mm_storeu_ps(d + j * NR, _mm_setzero_ps());
+                        memset(row, 0, (size_t)(W + 2) * sizeof *row);
                         continue;
                     }
                     row[0] = 0.0f;
-                    memcpy(row + 1, xc + ih * W, (size_t)W * sizeof *row);
+                    memcpy(row + 1, x + ((n * Ci + ci0 + cl) * H + ih) * W, (size_t)W * sizeof *row);
                     row[W + 1] = 0.0f;
-                    for (int64_t j = 0; j < Wo; j++) /* taps b = 0..3 of pixel j */
-                        _mm_storeu_ps(d + j * NR, _mm_loadu_ps(row + 2 * j));
+                }
+            float *d = bp + (n * P + i * Wo) * NR;
+            for (int64_t j = 0; j < Wo; j++) /* pixel j: taps b = 0..3 at 2j in each row */
+                for (int cl = 0; cl < 2; cl++) {
+                    __m512 v = _mm512_castps128_ps512(_mm_loadu_ps(rows[cl][0] + 2 * j));
+                    v = _mm512_insertf32x4(v, _mm_loadu_ps(rows[cl][1] + 2 * j), 1);
+                    v = _mm512_insertf32x4(v, _mm_loadu_ps(rows[cl][2] + 2 * j), 2);
+                    v = _mm512_insertf32x4(v, _mm_loadu_ps(rows[cl][3] + 2 * j), 3);
+                    _mm512_storeu_ps(d + j * NR + cl * 16, v);
                 }
         }
 }

@@ -25,7 +25,10 @@ static inline int conv_check_input(const cgan_layer *l, const cgan_tensor *x) {
  * the im2col matrix of a chunk (rows x columns floats, columns = images *
  * plane) stays in the last-level cache instead of being written to and read
  * back from memory whole; about 1024 columns, at most 2^21 floats, at least
- * one image.  From the shape alone, so results do not depend on threads. */
+ * one image, and at most a quarter of the batch (rounded up), so that a
+ * small batch still has chunks for both threads and the kernels of our own
+ * (which need a chunk per thread).  From the shapes alone, so results do
+ * not depend on threads. */
 static inline int64_t conv_chunk_images(int64_t N, int64_t plane, int64_t rows) {
     int64_t by_cols = 1024 / plane, by_size = ((int64_t)1 << 21) / (rows * plane);
     int64_t c = by_cols < by_size ? by_cols : by_size;
