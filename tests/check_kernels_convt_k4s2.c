@@ -2,7 +2,9 @@
  * 1 (src/kernels/convt_k4s2.c), against a scatter of every input pixel
  * through the kernel in double written here: input widths 16 and 32,
  * input channels 8, 70 (a full 64-channel block and a short one) and 3,
- * 1-3 images, with and without bias.  Shapes it does not take must be
+ * 1-3 images, with and without bias; each case also with the output
+ * streamed past the caches (cgan__chunk_hints.stream_out, a 64-byte
+ * aligned output: non-temporal stores where there is one channel block).  Shapes it does not take must be
  * declined.  On a CPU without AVX-512 it declines everything and the test
  * says so. */
 #include "test_util.h"
@@ -19,19 +21,22 @@ static const kt_case cases[] = {
 };
 
 START_TEST(convt_matches_scatter) {
-    const kt_case *t = &cases[_i];
+    const kt_case *t = &cases[_i / 2];
+    const cgan__chunk_hints stream = {NULL, NULL, 0, 1};
     int64_t c = t->c, Ci = t->Cin, Co = t->Cout, Hi = t->Hi, Wi = t->Wi, Ho = 2 * Hi, Wo = 2 * Wi;
     int64_t xn = c * Ci * Hi * Wi, yn = c * Co * Ho * Wo;
     size_t scratch_n = (size_t)(2 * Co * 256 + 2 * 256 * c * Hi * Wi + 1024); /* ample */
     float *x = malloc(sizeof(float) * xn), *w = malloc(sizeof(float) * Ci * Co * 16);
-    float *b = malloc(sizeof(float) * Co), *y = malloc(sizeof(float) * yn);
+    float *b = malloc(sizeof(float) * Co);
+    float *y = aligned_alloc(64, (sizeof(float) * (size_t)yn + 63) / 64 * 64);
     double *want = calloc((size_t)yn, sizeof(double)), *scale = calloc((size_t)yn, sizeof(double));
     float *scratch = malloc(sizeof(float) * scratch_n);
     uint64_t s = 0x853C49E6748FEA9Bull;
     for (int64_t i = 0; i < xn; i++) x[i] = test_rand_uniform(&s);
     for (int64_t i = 0; i < Ci * Co * 16; i++) w[i] = test_rand_uniform(&s);
     for (int64_t i = 0; i < Co; i++) b[i] = test_rand_uniform(&s);
-    if (!cgan__convt_k4s2p1(x, c, Ci, Hi, Wi, w, Co, t->bias ? b : NULL, y, scratch, scratch_n, NULL)) {
+    if (!cgan__convt_k4s2p1(x, c, Ci, Hi, Wi, w, Co, t->bias ? b : NULL, y, scratch, scratch_n,
+                            _i % 2 ? &stream : NULL)) {
         ck_declined("kernels_convt_k4s2", _i);
         goto out;
     }
@@ -71,7 +76,7 @@ END_TEST
 Suite *cgan_test_kernels_convt_k4s2_suite(void) {
     Suite *su = suite_create("kernels_convt_k4s2");
     TCase *tc = tcase_create("k4s2");
-    tcase_add_loop_test(tc, convt_matches_scatter, 0, (int)(sizeof cases / sizeof cases[0]));
+    tcase_add_loop_test(tc, convt_matches_scatter, 0, 2 * (int)(sizeof cases / sizeof cases[0]));
     tcase_add_test(tc, convt_declines_other_shapes);
     suite_add_tcase(su, tc);
     return su;

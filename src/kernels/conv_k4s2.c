@@ -157,7 +157,7 @@ static void pack_weights(const float *w, int64_t Co, int64_t K, int64_t k0, int6
 
 int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int64_t W,
                           const float *w, int64_t Co, const float *bias, float *y, float *scratch,
-                          size_t scratch_floats, const cgan__next_chunk *next) {
+                          size_t scratch_floats, const cgan__chunk_hints *hints) {
     int64_t Ho = H / 2, Wo = W / 2, P = Ho * Wo, K = Ci * 16;
     int whole = P % NR == 0, split = P == 16 && c * P % NR == 0; /* strips in one image or two */
     if (H != 2 * Ho || W != 2 * Wo || (Wo != 4 && Wo != 8 && Wo != 16 && Wo != 32) ||
@@ -177,8 +177,8 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
         /* while this block computes: the next block's input, or after the
          * last one the next chunk's first block, a piece per strip */
         int64_t nc = c0 + CH_BLOCK, ns = cp / NR;
-        const float *pf = nc < Ci ? x + nc * H * W : next ? next->x : NULL;
-        int64_t pf_n = nc < Ci ? c : next ? next->c : 0, pf_c = nc < Ci ? Ci - nc : Ci;
+        const float *pf = nc < Ci ? x + nc * H * W : hints && hints->next_c ? hints->next_x : NULL;
+        int64_t pf_n = nc < Ci ? c : hints ? hints->next_c : 0, pf_c = nc < Ci ? Ci - nc : Ci;
         int64_t pf_len = (pf_c < CH_BLOCK ? pf_c : CH_BLOCK) * H * W;
         for (int64_t s = 0; s < ns; s++) {
             if (pf) prefetch_piece(pf, pf_n, Ci * H * W, pf_len, s, ns);
@@ -205,8 +205,8 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
 #else
 int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int64_t W,
                           const float *w, int64_t Co, const float *bias, float *y, float *scratch,
-                          size_t scratch_floats, const cgan__next_chunk *next) {
-    (void)next, (void)x, (void)c, (void)Ci, (void)H, (void)W, (void)w, (void)Co, (void)bias, (void)y;
+                          size_t scratch_floats, const cgan__chunk_hints *hints) {
+    (void)hints, (void)x, (void)c, (void)Ci, (void)H, (void)W, (void)w, (void)Co, (void)bias, (void)y;
     (void)scratch, (void)scratch_floats;
     return 0;
 }

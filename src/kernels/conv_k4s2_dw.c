@@ -74,7 +74,7 @@ AVX512 static void pack_strip(const float *x, int64_t c, int64_t Ci, int64_t ci0
 
 int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci, int64_t H,
                          int64_t W, int64_t Co, float *dw, float beta, float *scratch,
-                         size_t scratch_floats, const cgan__next_chunk *next) {
+                         size_t scratch_floats, const cgan__chunk_hints *hints) {
     int64_t Ho = H / 2, Wo = W / 2, P = Ho * Wo, cp = c * P, K = Ci * 16;
     if (H != 2 * Ho || W != 2 * Wo || W > MAX_W || Co % MR != 0 ||
         (beta != 0.0f && beta != 1.0f) || !__builtin_cpu_supports("avx512f"))
@@ -92,9 +92,9 @@ int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci,
         for (int64_t sl = 0; sl < n_sl; sl++) {
             if (nc < Ci) {
                 prefetch_piece(x + nc * H * W, c, Ci * H * W, nlen, sl, n_sl);
-            } else if (next) {
-                prefetch_piece(next->dy, next->c, Co * P, Co * P, sl, n_sl);
-                prefetch_piece(next->x, next->c, Ci * H * W, (Ci < 2 ? Ci : 2) * H * W, sl,
+            } else if (hints && hints->next_c) {
+                prefetch_piece(hints->next_dy, hints->next_c, Co * P, Co * P, sl, n_sl);
+                prefetch_piece(hints->next_x, hints->next_c, Ci * H * W, (Ci < 2 ? Ci : 2) * H * W, sl,
                                n_sl);
             }
             float *d = dw + sl * MR * K + st * NR;
@@ -114,8 +114,8 @@ int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci,
 #else
 int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci, int64_t H,
                          int64_t W, int64_t Co, float *dw, float beta, float *scratch,
-                         size_t scratch_floats, const cgan__next_chunk *next) {
-    (void)next, (void)x, (void)dy, (void)c, (void)Ci, (void)H, (void)W, (void)Co, (void)dw, (void)beta;
+                         size_t scratch_floats, const cgan__chunk_hints *hints) {
+    (void)hints, (void)x, (void)dy, (void)c, (void)Ci, (void)H, (void)W, (void)Co, (void)dw, (void)beta;
     (void)scratch, (void)scratch_floats;
     return 0;
 }

@@ -20,6 +20,8 @@
 #include "avx512.h"
 #include "kernels.h"
 
+#include <stdint.h>
+
 #ifdef CGAN__AVX512_KERNELS
 #include "tile_8x32.h"
 
@@ -87,7 +89,8 @@ static void strip_rows(const float *Xp, int64_t cb, int64_t Hi, int64_t Wi, int 
 }
 
 /* Rows 2u + pa of the strip's outputs: out[co][2u + pa][2v + pb] from the
- * pb = 0 tile e and the pb = 1 tile o (8 x 32 each), = (+ bias) or +=. */
+ * pb = 0 tile e and the pb = 1 tile o (8 x 32 each), = (+ bias) or +=;
+ * mode 0: +=, 1: = (+ bias), 2: the same with non-temporal stores. */
 AVX512 static void store_interleaved(const float *e, const float *o, float *out, int64_t P,
                                      int64_t s, int64_t Wi, int64_t Cout, int64_t co0, int pa,
                                      int first, const float *bias) {
@@ -112,8 +115,13 @@ AVX512 static void store_interleaved(const float *e, const float *o, float *out,
                 a = _mm512_add_ps(a, _mm512_loadu_ps(d));
                 b = _mm512_add_ps(b, _mm512_loadu_ps(d + 16));
             }
-            _mm512_storeu_ps(d, a);
-            _mm512_storeu_ps(d + 16, b);
+            if (first == 2) { /* 64-byte aligned: checked by the caller */
+                _mm512_stream_ps(d, a);
+                _mm512_stream_ps(d + 16, b);
+            } else {
+                _mm512_storeu_ps(d, a);
+                _mm512_storeu_ps(d + 16, b);
+            }
         }
     }
 }
@@ -137,7 +145,7 @@ static void prefetch_outputs(const float *out, int64_t P, int64_t s, int64_t Wi,
 
 int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64_t Wi,
                        const float *w, int64_t Cout, const float *bias, float *y, float *scratch,
-                       size_t scratch_floats, const cgan__next_chunk *next) {
+                       size_t scratch_floats, const cgan__chunk_hints *hints) {
     int64_t P = Hi * Wi;
     if ((Wi != 16 && Wi != 32) || P % NR != 0 || Cout % MR != 0 ||
         !__builtin_cpu_supports("avx512f"))
@@ -147,6 +155,10 @@ int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64
     if ((size_t)(2 * Cout * kcmax + 2 * MR * NR) + xp_floats > scratch_floats) return 0;
     float *ae = scratch, *ao = ae + Cout * kcmax, *te = ao + Cout * kcmax, *to = te + MR * NR;
     float *Xp = to + MR * NR;
+    /* an output written once (one channel block) and too large to be read
+     * from the caches goes past them: rows of 2 Wi >= 32 floats and planes
+     * of 4 P floats keep every 16-float store on a line when y is */
+    int stream = hints && hints->stream_out && Cin <= CH_BLOCK && (uintptr_t)y % 64 == 0;
     const float *le[CH_BLOCK * 4], *he[CH_BLOCK * 4], *lo[CH_BLOCK * 4], *ho[CH_BLOCK * 4];
     for (int64_t c0 = 0; c0 < Cin; c0 += CH_BLOCK) {
         int64_t cb = Cin - c0 < CH_BLOCK ? Cin - c0 : CH_BLOCK, kc = cb * 4;
@@ -157,30 +169,32 @@ int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64
             /* during the block's second pass: the next block's input, or
              * after the last one the next chunk's first block */
             int64_t nc = c0 + CH_BLOCK, ns = cp / NR;
-            const float *pf = pa == 0 ? NULL : nc < Cin ? x + nc * P : next ? next->x : NULL;
-            int64_t pf_n = nc < Cin ? c : next ? next->c : 0, pf_c = nc < Cin ? Cin - nc : Cin;
+            const float *pf = pa == 0 ? NULL : nc < Cin ? x + nc * P : hints && hints->next_c ? hints->next_x : NULL;
+            int64_t pf_n = nc < Cin ? c : hints ? hints->next_c : 0, pf_c = nc < Cin ? Cin - nc : Cin;
             int64_t pf_len = (pf_c < CH_BLOCK ? pf_c : CH_BLOCK) * P;
-            if (c0 == 0) prefetch_outputs(y, P, 0, Wi, Cout, pa);
+            if (c0 == 0 && !stream) prefetch_outputs(y, P, 0, Wi, Cout, pa);
             for (int64_t s = 0; s < ns; s++) {
                 if (pf) prefetch_piece(pf, pf_n, Cin * P, pf_len, s, ns);
-                if (c0 == 0 && s + 1 < ns) prefetch_outputs(y, P, s + 1, Wi, Cout, pa);
+                if (c0 == 0 && !stream && s + 1 < ns) prefetch_outputs(y, P, s + 1, Wi, Cout, pa);
                 strip_rows(Xp, cb, Hi, Wi, pa, 0, s, le, he);
                 strip_rows(Xp, cb, Hi, Wi, pa, 1, s, lo, ho);
                 for (int64_t sl = 0; sl < Cout / MR; sl++) {
                     tile_8x32_rows(ae + sl * kc * MR, le, he, kc, te, NR, 1, NULL);
                     tile_8x32_rows(ao + sl * kc * MR, lo, ho, kc, to, NR, 1, NULL);
-                    store_interleaved(te, to, y, P, s, Wi, Cout, sl * MR, pa, c0 == 0, bias);
+                    store_interleaved(te, to, y, P, s, Wi, Cout, sl * MR, pa,
+                                      c0 > 0 ? 0 : stream ? 2 : 1, bias);
                 }
             }
         }
     }
+    if (stream) _mm_sfence(); /* the stores are visible before the pool's barrier */
     return 1;
 }
 #else
 int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64_t Wi,
                        const float *w, int64_t Cout, const float *bias, float *y, float *scratch,
-                       size_t scratch_floats, const cgan__next_chunk *next) {
-    (void)next, (void)x, (void)c, (void)Cin, (void)Hi, (void)Wi, (void)w, (void)Cout, (void)bias, (void)y;
+                       size_t scratch_floats, const cgan__chunk_hints *hints) {
+    (void)hints, (void)x, (void)c, (void)Cin, (void)Hi, (void)Wi, (void)w, (void)Cout, (void)bias, (void)y;
     (void)scratch, (void)scratch_floats;
     return 0;
 }

@@ -38,14 +38,19 @@ int cgan__sgemm_thin(int ta, int tb, int64_t M, int64_t N, int64_t K, float alph
                      const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
                      float *C, int64_t ldc);
 
-/* What the next chunk of images on the calling thread will read, for the
- * convolution kernels below to prefetch while they finish the current one:
- * x (and for the weight gradient dy) of c images laid out like the current
- * chunk's.  NULL: nothing follows. */
-typedef struct cgan__next_chunk {
-    const float *x, *dy;
-    int64_t c;
-} cgan__next_chunk;
+/* Hints from the chunk runner to the convolution kernels below (NULL:
+ * none).  next_x (and for the weight gradient next_dy): what the next chunk
+ * on the calling thread reads, next_c images laid out like the current
+ * chunk's (0: nothing follows), to prefetch while the current one ends.
+ * stream_out: the layer's whole output is larger than the last-level
+ * cache, so its consumer will not find it there: the transposed kernel
+ * then writes an output it writes only once past the caches
+ * (non-temporal stores, no read of each line before it is written). */
+typedef struct cgan__chunk_hints {
+    const float *next_x, *next_dy;
+    int64_t next_c;
+    int stream_out;
+} cgan__chunk_hints;
 
 /* ----------------------------------------------------------- conv_k4s2.c */
 /* y [c, Co, H/2, W/2] = conv(x [c, Ci, H, W], w [Co, Ci*16]) + bias (or
@@ -56,7 +61,7 @@ typedef struct cgan__next_chunk {
  * 8, scratch too small). */
 int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int64_t W,
                           const float *w, int64_t Co, const float *bias, float *y, float *scratch,
-                          size_t scratch_floats, const cgan__next_chunk *next);
+                          size_t scratch_floats, const cgan__chunk_hints *hints);
 
 /* ------------------------------------------------------- conv_k4s2_dw.c */
 /* dw [Co, Ci*16] = beta dw (beta 0 or 1) + the weight gradient of the same
@@ -66,7 +71,7 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
  * too small). */
 int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci, int64_t H,
                          int64_t W, int64_t Co, float *dw, float beta, float *scratch,
-                         size_t scratch_floats, const cgan__next_chunk *next);
+                         size_t scratch_floats, const cgan__chunk_hints *hints);
 
 /* ---------------------------------------------------------- convt_k4s2.c */
 /* y [c, Cout, 2Hi, 2Wi] = transposed conv(x [c, Cin, Hi, Wi], w [Cin, Cout,
@@ -77,7 +82,7 @@ int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci,
  * or 32, Cout not a multiple of 8, scratch too small). */
 int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64_t Wi,
                        const float *w, int64_t Cout, const float *bias, float *y, float *scratch,
-                       size_t scratch_floats, const cgan__next_chunk *next);
+                       size_t scratch_floats, const cgan__chunk_hints *hints);
 
 /* -------------------------------------------------------------- im2col.c */
 /* Image x [C,H,W] -> cols [C*k*k, Ho*Wo] at row stride ld: row (c*k+a)*k+b,

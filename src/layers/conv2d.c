@@ -24,6 +24,7 @@ typedef struct conv2d_ctx {
     const float *x, *dy; /* input; output gradient (backward) */
     float *y, *dx; /* output (forward; conv2d_lrelu's backward reads it); input gradient or NULL */
     int64_t H, W, Ho, Wo, Po, K;
+    int stream_dx; /* dX is larger than the last-level cache (conv_exceeds_llc) */
 } conv2d_ctx;
 
 /* the convolution of one chunk; scratch: cols [K, c*Po] then Yt [Co, c*Po] */
@@ -35,10 +36,10 @@ static void conv_chunk(const conv2d_ctx *t, int64_t n0, int64_t c, int64_t next_
     const float *bias = l->n_params > 1 ? l->params[1].value.data : NULL;
     /* a chunk on its own thread: the 4x4 stride-2 kernel of our own where it fits */
     const float *x = t->x + n0 * CI(l) * t->H * t->W;
-    cgan__next_chunk next = {x + c * CI(l) * t->H * t->W, NULL, next_c};
+    cgan__chunk_hints hints = {x + c * CI(l) * t->H * t->W, NULL, next_c, 0};
     if (conv_k4s2p1_chunk(l, par, t->Ho, t->Wo, t->H, t->W) &&
         cgan__conv_k4s2p1_fwd(x, c, CI(l), t->H, t->W, l->params[0].value.data, CO(l), bias, y,
-                              scratch, (size_t)((t->K + CO(l)) * cp), next_c ? &next : NULL))
+                              scratch, (size_t)((t->K + CO(l)) * cp), &hints))
         return;
     cgan__im2col_batch(t->x + n0 * CI(l) * t->H * t->W, c, CI(l), t->H, t->W, KS(l), ST(l), PD(l),
                        t->Ho, t->Wo, cols);
@@ -76,7 +77,7 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     int64_t shape[4] = {N, CO(l), Ho, Wo}, Po = Ho * Wo, K = CI(l) * KS(l) * KS(l);
     rc = cgan__tensor_resize(l->out, 4, shape);
     if (rc != CGAN_OK) return rc;
-    conv2d_ctx t = {l, x->data, NULL, l->out->data, NULL, H, W, Ho, Wo, Po, K};
+    conv2d_ctx t = {l, x->data, NULL, l->out->data, NULL, H, W, Ho, Wo, Po, K, 0};
     int64_t cn = conv_chunk_images(N, Po, K);
     conv_chunks job = {N, cn, (size_t)((K + CO(l)) * cn * Po), NULL, 0, forward_chunk, &t};
     return conv_run_chunks(l->ws, &job);
@@ -123,14 +124,14 @@ static void backward_chunk(void *vctx, int64_t n0, int64_t c, int64_t next_c, fl
     int k4 = conv_k4s2p1_chunk(l, par, t->Ho, t->Wo, t->H, t->W);
     /* the next chunk: dW reads its x and dY, dX (after dW) its dY */
     const float *dy_next = t->dy + (n0 + c) * CO(l) * t->Po;
-    cgan__next_chunk for_dw = {x + c * CI(l) * t->H * t->W, dy_next, next_c};
-    cgan__next_chunk for_dx = {dy_next, NULL, next_c};
+    cgan__chunk_hints for_dw = {x + c * CI(l) * t->H * t->W, dy_next, dx ? 0 : next_c, 0};
+    cgan__chunk_hints for_dx = {dy_next, NULL, next_c, t->stream_dx};
     int dw_done = !dw || (k4 && cgan__conv_k4s2p1_dw(x, dy, c, CI(l), t->H, t->W, CO(l), dw,
                                                       beta, scratch, room,
-                                                      next_c && !dx ? &for_dw : NULL));
+                                                      &for_dw));
     int dx_done = !dx || (k4 && cgan__convt_k4s2p1(dy, c, CO(l), t->Ho, t->Wo,
                                                     l->params[0].value.data, CI(l), NULL, dx,
-                                                    scratch, room, next_c ? &for_dx : NULL));
+                                                    scratch, room, &for_dx));
     if (dw_done && dx_done) return;
     if (c > 1) { /* one image's [Co, Po] gradient is already dYt */
         cgan__nchw_to_cn_par(dy, c, CO(l), t->Po, dyt);
@@ -160,7 +161,8 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
     /* conv2d_lrelu reads its output y; its bias gradient follows the weight
      * gradient in grad_block and is summed with it, chunk by chunk */
     conv2d_ctx t = {l, x->data, dout->data, fused ? l->out->data : NULL,
-                    din[0] ? din[0]->data : NULL, H, W, Ho, Wo, Po, K};
+                    din[0] ? din[0]->data : NULL, H, W, Ho, Wo, Po, K,
+                    conv_exceeds_llc(4.0 * (double)(N * CI(l) * H * W))};
     int64_t cn = conv_chunk_images(N, Po, K);
     conv_chunks job = {N, cn, (size_t)((K + (fused ? 2 : 1) * CO(l)) * cn * Po),
                        want_params ? l->params[0].grad.data : NULL,

@@ -13,6 +13,7 @@ typedef struct convt2d_ctx {
     const float *x, *dy; /* input; output gradient (backward) */
     float *y, *dx;       /* output (forward); input gradient or NULL (backward) */
     int64_t H, W, Ho, Wo, Pin, Pout, Kc;
+    int stream_y; /* the output is larger than the last-level cache (conv_exceeds_llc) */
 } convt2d_ctx;
 
 /* The chunk's input as Xt [Ci, c*Pin]: moved into xt, or (one image) the
@@ -33,13 +34,13 @@ static void forward_chunk(void *vctx, int64_t n0, int64_t c, int64_t next_c, flo
     float *cols = scratch + CI(l) * cp;
     (void)dw, (void)beta;
     /* a chunk on its own thread: the 4x4 stride-2 kernel of our own where it fits */
-    cgan__next_chunk next = {t->x + (n0 + c) * CI(l) * t->Pin, NULL, next_c};
+    cgan__chunk_hints hints = {t->x + (n0 + c) * CI(l) * t->Pin, NULL, next_c, t->stream_y};
     if (conv_k4s2p1_chunk(l, par, t->H, t->W, t->Ho, t->Wo) &&
         cgan__convt_k4s2p1(t->x + n0 * CI(l) * t->Pin, c, CI(l), t->H, t->W,
                            l->params[0].value.data, CO(l),
                            l->n_params > 1 ? l->params[1].value.data : NULL,
                            t->y + n0 * CO(l) * t->Pout, scratch, (size_t)((CI(l) + t->Kc) * cp),
-                           next_c ? &next : NULL))
+                           &hints))
         return;
     const float *xs = chunk_xt(t, n0, c, scratch);
     CONV_GEMM(par)(1, 0, t->Kc, cp, CI(l), 1.0f, l->params[0].value.data, t->Kc, xs, cp, 0.0f,
@@ -62,7 +63,8 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     int64_t shape[4] = {N, CO(l), Ho, Wo}, Pin = H * W, Kc = CO(l) * KS(l) * KS(l);
     rc = cgan__tensor_resize(l->out, 4, shape);
     if (rc != CGAN_OK) return rc;
-    convt2d_ctx t = {l, x->data, NULL, l->out->data, NULL, H, W, Ho, Wo, Pin, Ho * Wo, Kc};
+    convt2d_ctx t = {l, x->data, NULL, l->out->data, NULL, H, W, Ho, Wo, Pin, Ho * Wo, Kc,
+                     conv_exceeds_llc(4.0 * (double)(N * CO(l) * Ho * Wo))};
     int64_t cn = conv_chunk_images(N, Pin, Kc);
     conv_chunks job = {N, cn, (size_t)((CI(l) + Kc) * cn * Pin), NULL, 0, forward_chunk, &t};
     return conv_run_chunks(l->ws, &job);
@@ -84,15 +86,15 @@ static void backward_chunk(void *vctx, int64_t n0, int64_t c, int64_t next_c, fl
     int k4 = conv_k4s2p1_chunk(l, par, t->H, t->W, t->Ho, t->Wo);
     /* the next chunk: dW reads its dY (as "x") and x (as "dY"), dX its dY */
     const float *dy_next = dy + c * CO(l) * t->Pout;
-    cgan__next_chunk for_dw = {dy_next, x + c * CI(l) * t->Pin, next_c};
-    cgan__next_chunk for_dx = {dy_next, NULL, next_c};
+    cgan__chunk_hints for_dw = {dy_next, x + c * CI(l) * t->Pin, t->dx ? 0 : next_c, 0};
+    cgan__chunk_hints for_dx = {dy_next, NULL, next_c, 0};
     int dw_done = !dw || (k4 && cgan__conv_k4s2p1_dw(dy, x, c, CO(l), t->Ho, t->Wo, CI(l), dw,
                                                       beta, scratch, room,
-                                                      next_c && !t->dx ? &for_dw : NULL));
+                                                      &for_dw));
     int dx_done = !t->dx || (k4 && cgan__conv_k4s2p1_fwd(dy, c, CO(l), t->Ho, t->Wo,
                                                           l->params[0].value.data, CI(l), NULL,
                                                           t->dx + n0 * CI(l) * t->Pin, scratch,
-                                                          room, next_c ? &for_dx : NULL));
+                                                          room, &for_dx));
     if (dw_done && dx_done) return;
     cgan__im2col_batch(dy, c, CO(l), t->Ho, t->Wo, KS(l), ST(l), PD(l), t->H, t->W, dcols);
     if (!dw_done) { /* dW[Ci, Co*k*k] = beta dW + Xt dcols^T */
@@ -117,7 +119,7 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
     if (want_params && l->n_params > 1)
         cgan__sum_nchw_acc(dout->data, N, CO(l), Pout, l->params[1].grad.data);
     convt2d_ctx t = {l, x->data, dout->data, NULL, din[0] ? din[0]->data : NULL,
-                     H, W, Ho, Wo, Pin, Pout, Kc};
+                     H, W, Ho, Wo, Pin, Pout, Kc, 0};
     int64_t cn = conv_chunk_images(N, Pin, Kc);
     conv_chunks job = {N, cn, (size_t)((CI(l) + Kc) * cn * Pin),
                        want_params ? l->params[0].grad.data : NULL, (size_t)(CI(l) * Kc),
