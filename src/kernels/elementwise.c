@@ -14,12 +14,14 @@ typedef struct ew_job {
     int kind; /* 0 lrelu fwd, 1 lrelu bwd, 2 tanh fwd, 3 tanh bwd, 4 clamp */
 } ew_job;
 
-CGAN__MULTIVERSION void cgan__lrelu_fwd1(const float *x, float *y, int64_t n, float slope) {
+/* static: a multiversioned function gets a resolver of default visibility,
+ * which would export it from the shared library */
+static CGAN__MULTIVERSION void lrelu_fwd_loop(const float *x, float *y, int64_t n, float slope) {
     for (int64_t i = 0; i < n; i++) y[i] = x[i] > 0.0f ? x[i] : slope * x[i];
 }
 
-CGAN__MULTIVERSION void cgan__lrelu_bwd1(const float *x, const float *dy, float *dx, int64_t n,
-                                          float slope) {
+static CGAN__MULTIVERSION void lrelu_bwd_loop(const float *x, const float *dy, float *dx,
+                                              int64_t n, float slope) {
     for (int64_t i = 0; i < n; i++) dx[i] = x[i] > 0.0f ? dy[i] : slope * dy[i];
 }
 
@@ -43,8 +45,8 @@ static void ew_range(void *ctx, int64_t b, int64_t e, int part) {
     const float *x = j->x + b, *dy = j->dy ? j->dy + b : NULL;
     float *y = j->y + b;
     switch (j->kind) {
-    case 0: cgan__lrelu_fwd1(x, y, e - b, j->slope); break;
-    case 1: cgan__lrelu_bwd1(x, dy, y, e - b, j->slope); break;
+    case 0: lrelu_fwd_loop(x, y, e - b, j->slope); break;
+    case 1: lrelu_bwd_loop(x, dy, y, e - b, j->slope); break;
     case 2: tanh_fwd1(x, y, e - b); break;
     case 3: tanh_bwd1(x, dy, y, e - b); break;
     default: clamp1(y, e - b, j->lo, j->hi);
@@ -62,6 +64,14 @@ void cgan__add_inplace(float *y, const float *x, int64_t n) {
 
 void cgan__mul(const float *a, const float *b, float *y, int64_t n) {
     for (int64_t i = 0; i < n; i++) y[i] = a[i] * b[i];
+}
+
+void cgan__lrelu_fwd1(const float *x, float *y, int64_t n, float slope) {
+    lrelu_fwd_loop(x, y, n, slope);
+}
+
+void cgan__lrelu_bwd1(const float *x, const float *dy, float *dx, int64_t n, float slope) {
+    lrelu_bwd_loop(x, dy, dx, n, slope);
 }
 
 void cgan__lrelu_fwd(const float *x, float *y, int64_t n, float slope) {
