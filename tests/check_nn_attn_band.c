@@ -19,6 +19,19 @@ static const band_case cases[] = {
     {8, 64, 1024}, {2, 48, 64}, {3, 80, 32}, {1, 8, 64}, {8, 64, 36},
 };
 
+/* p[j] = softmax_j(Q^T K)[i, j] in double */
+static void softmax_row_double(const float *q, const float *k, int64_t Cq, int64_t P, int64_t i,
+                               double *p) {
+    double mx = -INFINITY, sum = 0.0;
+    for (int64_t j = 0; j < P; j++) {
+        p[j] = 0.0;
+        for (int64_t c = 0; c < Cq; c++) p[j] += (double)q[c * P + i] * k[c * P + j];
+        mx = p[j] > mx ? p[j] : mx;
+    }
+    for (int64_t j = 0; j < P; j++) sum += (p[j] = exp(p[j] - mx));
+    for (int64_t j = 0; j < P; j++) p[j] /= sum;
+}
+
 START_TEST(band_matches_double_reference) {
     const band_case *k = &cases[_i];
     int64_t Cq = k->Cq, C = k->C, P = k->P;
@@ -41,16 +54,10 @@ START_TEST(band_matches_double_reference) {
         for (int64_t c = 0; c < C && i1 < P; c++)
             ck_assert(o[c * P + i1] == unset && y[c * P + i1] == unset);
         for (int64_t i = i0; i < i1; i++) {
-            double mx = -INFINITY, sum = 0.0;
-            for (int64_t j = 0; j < P; j++) {
-                s[j] = 0.0;
-                for (int64_t c = 0; c < Cq; c++) s[j] += (double)q[c * P + i] * kk[c * P + j];
-                mx = s[j] > mx ? s[j] : mx;
-            }
-            for (int64_t j = 0; j < P; j++) sum += (s[j] = exp(s[j] - mx));
+            softmax_row_double(q, kk, Cq, P, i, s);
             for (int64_t c = 0; c < C; c++) {
                 double want = 0.0;
-                for (int64_t j = 0; j < P; j++) want += s[j] / sum * vt[j * C + c];
+                for (int64_t j = 0; j < P; j++) want += s[j] * vt[j * C + c];
                 double err = fabs(o[c * P + i] - want);
                 double err_y = fabs(y[c * P + i] - (gamma * want + x[c * P + i]));
                 worst = fmax(worst, fmax(err, err_y));
@@ -82,15 +89,8 @@ START_TEST(softmax_band_matches_double) {
         if (i0 == 16 && P - i0 >= 4) rows = 4; /* not a multiple of 8 */
         cgan__attn_softmax_band(q, kk, Cq, P, i0, i0 + rows, a);
         for (int64_t i = i0; i < i0 + rows; i++) {
-            double mx = -INFINITY, sum = 0.0;
-            for (int64_t j = 0; j < P; j++) {
-                s[j] = 0.0;
-                for (int64_t c = 0; c < Cq; c++) s[j] += (double)q[c * P + i] * kk[c * P + j];
-                mx = s[j] > mx ? s[j] : mx;
-            }
-            for (int64_t j = 0; j < P; j++) sum += (s[j] = exp(s[j] - mx));
-            for (int64_t j = 0; j < P; j++)
-                worst = fmax(worst, fabs(a[(i - i0) * P + j] - s[j] / sum));
+            softmax_row_double(q, kk, Cq, P, i, s);
+            for (int64_t j = 0; j < P; j++) worst = fmax(worst, fabs(a[(i - i0) * P + j] - s[j]));
         }
         i0 += rows;
     }
