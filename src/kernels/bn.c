@@ -48,6 +48,15 @@ static CGAN__MULTIVERSION void plane_moments(const float *p, int64_t P, float sh
     }
 }
 
+/* s1[c], s2[c] = the sums over n of parts[2 (n C + c)] and [.. + 1], in n
+ * order: the per-plane partials of the passes below, reduced the same way
+ * whatever thread computed them. */
+static void sum_parts(const double *parts, int64_t N, int64_t C, int64_t c, double *s1,
+                      double *s2) {
+    *s1 = *s2 = 0.0;
+    for (int64_t n = 0; n < N; n++) *s1 += parts[2 * (n * C + c)], *s2 += parts[2 * (n * C + c) + 1];
+}
+
 /* The statistics are reduced plane by plane, in (n, c) order, so that the
  * threads read memory sequentially: each plane's moments go to parts
  * [2 * (n * C + c)], then each channel adds its N planes in order (the
@@ -77,8 +86,8 @@ void cgan__bn_stats(const float *x, int64_t N, int64_t C, int64_t P, double *mea
     cgan__parallel_for(N * C, min_items(P), moments_range, &j);
     double M = (double)(N * P);
     for (int64_t c = 0; c < C; c++) {
-        double s1 = 0.0, s2 = 0.0;
-        for (int64_t n = 0; n < N; n++) s1 += parts[2 * (n * C + c)], s2 += parts[2 * (n * C + c) + 1];
+        double s1, s2;
+        sum_parts(parts, N, C, c, &s1, &s2);
         double dm = s1 / M, v = s2 / M - dm * dm;
         mean[c] += dm;
         var[c] = v > 0.0 ? v : 0.0;
@@ -156,12 +165,7 @@ void cgan__bn_bwd_sums(const float *x, const float *dy, const float *y, float sl
     bn_job j = {.x = x, .dy = dy, .y = y, .mean = mean, .o1 = parts, .N = N, .C = C, .P = P,
                 .slope = slope};
     cgan__parallel_for(N * C, min_items(P), sums_range, &j);
-    for (int64_t c = 0; c < C; c++) {
-        double s1 = 0.0, s2 = 0.0;
-        for (int64_t n = 0; n < N; n++) s1 += parts[2 * (n * C + c)], s2 += parts[2 * (n * C + c) + 1];
-        sdy[c] = s1;
-        sdyx[c] = s2;
-    }
+    for (int64_t c = 0; c < C; c++) sum_parts(parts, N, C, c, &sdy[c], &sdyx[c]);
 }
 
 static CGAN__MULTIVERSION void bwd_plane(const float *xp, const float *gp, const float *yp,

@@ -114,6 +114,8 @@ void cgan__cn_to_nchw(const float *y, int64_t N, int64_t C, int64_t P, const flo
                       float *x);
 /* Per channel sums of a [N,C,P] array added to out[c] (bias gradients). */
 void cgan__sum_nchw_acc(const float *x, int64_t N, int64_t C, int64_t P, float *out);
+/* Channel c's sum over the N planes of x [N,C,P], in plane order. */
+double cgan__sum_channel(const float *x, int64_t N, int64_t C, int64_t P, int64_t c);
 /* Sum of n floats, accumulated in double over float partial sums. */
 double cgan__sum(const float *x, int64_t n);
 /* Dot product, same accumulation. */
@@ -156,9 +158,8 @@ void cgan__bn_bwd_apply(const float *x, const float *dy, const float *y, float s
 /* ------------------------------------------------------------- softmax.c */
 /* Softmax of each row of a [rows, cols], in place (max subtracted). */
 void cgan__softmax_rows(float *a, int64_t rows, int64_t cols);
-/* Attention scores: a [P, P] = softmax_rows(Q^T K) for q, k [Cq, P]. */
-void cgan__attn_softmax(const float *q, const float *k, int64_t P, int64_t Cq, float *a);
-/* Rows i0..i1-1 of the same, row i at a + (i - i0) * P. */
+/* Rows i0..i1-1 of the attention scores softmax_rows(Q^T K) for q, k
+ * [Cq, P], row i at a + (i - i0) * P. */
 void cgan__attn_softmax_rows(const float *q, const float *k, int64_t P, int64_t Cq, int64_t i0,
                              int64_t i1, float *a);
 /* Softmax backward in place: g[i,j] <- a[i,j] * (g[i,j] - sum_j' g[i,j'] a[i,j']). */

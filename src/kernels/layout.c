@@ -68,14 +68,16 @@ typedef struct sum_job {
     float *out;
 } sum_job;
 
+double cgan__sum_channel(const float *x, int64_t N, int64_t C, int64_t P, int64_t c) {
+    double s = 0.0;
+    for (int64_t n = 0; n < N; n++) s += cgan__sum(x + (n * C + c) * P, P);
+    return s;
+}
+
 static void sum_channels(void *ctx, int64_t c0, int64_t c1, int part) {
     const sum_job *j = ctx;
     (void)part;
-    for (int64_t c = c0; c < c1; c++) {
-        double s = 0.0;
-        for (int64_t n = 0; n < j->N; n++) s += cgan__sum(j->x + (n * j->C + c) * j->P, j->P);
-        j->out[c] += (float)s;
-    }
+    for (int64_t c = c0; c < c1; c++) j->out[c] += (float)cgan__sum_channel(j->x, j->N, j->C, j->P, c);
 }
 
 /* On the pool, split over channels: each channel is still summed in one

@@ -74,10 +74,6 @@ static CGAN__MULTIVERSION void softmax_bwd_rows(const float *a, float *g, int64_
 
 void cgan__softmax_rows(float *a, int64_t rows, int64_t cols) { softmax_rows(a, rows, cols); }
 
-void cgan__attn_softmax(const float *q, const float *k, int64_t P, int64_t Cq, float *a) {
-    attn_softmax(q, k, P, Cq, 0, P, a);
-}
-
 void cgan__attn_softmax_rows(const float *q, const float *k, int64_t P, int64_t Cq, int64_t i0,
                              int64_t i1, float *a) {
     attn_softmax(q, k, P, Cq, i0, i1, a);

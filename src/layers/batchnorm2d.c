@@ -67,10 +67,12 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
     const cgan_tensor *x = in[0];
     int64_t N = x->shape[0], C = CH(l), P = x->shape[2] * x->shape[3], M = N * P;
     if (!din[0] && !want_params) return CGAN_OK;
-    float *ws = cgan__ws_get(l->ws, (size_t)(8 * C + 4 * N * C)); /* + per-plane partials */
+    /* scratch: sdy, sdyx (doubles), a, b, d (floats), then from 8 C (kept
+     * 8-byte aligned) the per-plane partial sums (2 N C doubles) */
+    float *ws = cgan__ws_get(l->ws, (size_t)(8 * C + 4 * N * C));
     if (ws == NULL) return CGAN_ENOMEM;
     double *sdy = (double *)ws, *sdyx = sdy + C;
-    float *a = ws + 4 * C, *b = a + C, *d = b + C, *zero = d + C;
+    float *a = ws + 4 * C, *b = a + C, *d = b + C;
     const float *dy = dout->data;
     /* the fused activation's derivative is applied on the fly, from the
      * output: out > 0 exactly where its input is */
@@ -89,7 +91,6 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
         for (int64_t c = 0; c < C; c++) {
             double r = rstd[c], gr = gamma[c] * r;
             a[c] = (float)gr;
-            zero[c] = 0.0f;
             if (l->fwd_train) { /* dx = g r (dy - sum(dy)/M - xhat sum(dy xhat)/M) */
                 b[c] = (float)(-gr * r * r * sdyx[c] / (double)M);
                 d[c] = (float)(-gr * sdy[c] / (double)M);

@@ -34,15 +34,14 @@ static void conv_chunk(const conv2d_ctx *t, int64_t n0, int64_t c, int64_t next_
     int64_t cp = c * t->Po;
     float *cols = scratch, *yt = scratch + t->K * cp, *y = t->y + n0 * CO(l) * t->Po;
     const float *bias = l->n_params > 1 ? l->params[1].value.data : NULL;
-    /* a chunk on its own thread: the 4x4 stride-2 kernel of our own where it fits */
     const float *x = t->x + n0 * CI(l) * t->H * t->W;
     cgan__chunk_hints hints = {x + c * CI(l) * t->H * t->W, NULL, next_c, 0};
+    /* a chunk on its own thread: the 4x4 stride-2 kernel of our own where it fits */
     if (conv_k4s2p1_chunk(l, par, t->Ho, t->Wo, t->H, t->W) &&
         cgan__conv_k4s2p1_fwd(x, c, CI(l), t->H, t->W, l->params[0].value.data, CO(l), bias, y,
                               scratch, (size_t)((t->K + CO(l)) * cp), &hints))
         return;
-    cgan__im2col_batch(t->x + n0 * CI(l) * t->H * t->W, c, CI(l), t->H, t->W, KS(l), ST(l), PD(l),
-                       t->Ho, t->Wo, cols);
+    cgan__im2col_batch(x, c, CI(l), t->H, t->W, KS(l), ST(l), PD(l), t->Ho, t->Wo, cols);
     /* one image: its [Co, Po] output is already NCHW */
     float *dst = c == 1 && bias == NULL ? y : yt;
     CONV_GEMM(par)(0, 0, CO(l), cp, t->K, 1.0f, l->params[0].value.data, t->K, cols, cp, 0.0f,
@@ -95,11 +94,8 @@ static void lrelu_chunk_grad(const conv2d_ctx *t, int64_t n0, int64_t c, float *
     else cgan__lrelu_bwd1(y, dy, g, n, SLOPE(l));
     if (dw == NULL || l->n_params < 2) return;
     float *db = dw + Co * t->K;
-    for (int64_t co = 0; co < Co; co++) {
-        double s = 0.0;
-        for (int64_t i = 0; i < c; i++) s += cgan__sum(g + (i * Co + co) * Po, Po);
-        db[co] = (beta != 0.0f ? db[co] : 0.0f) + (float)s;
-    }
+    for (int64_t co = 0; co < Co; co++)
+        db[co] = (beta != 0.0f ? db[co] : 0.0f) + (float)cgan__sum_channel(g, c, Co, Po, co);
 }
 
 /* backward of one chunk; scratch: cols [K, c*Po] then dYt [Co, c*Po] (and
