@@ -25,8 +25,9 @@ PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
-# Flags every object needs, whatever CFLAGS says.
-ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra \
+# Flags every object needs, whatever CFLAGS says.  -fno-math-errno: the
+# library never reads errno after a math call, and with it sqrtf vectorises.
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -fno-math-errno -fvect-cost-model=dynamic -Wall -Wextra \
               -Wno-unused-parameter -fPIC -fvisibility=hidden -Iinclude \
               $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 LIBS := $(PKG_LIBS) -lm -lpthread

@@ -2,6 +2,7 @@
  * RMSprop, each following PyTorch 1.13's update order in float arithmetic.
  * State tensors are named "PARAM.KIND" as in PyTorch's optimizer state and
  * are created (zeroed) when the option that needs them is enabled. */
+#include "../kernels/kernels.h"
 #include "model_internal.h"
 
 #include <math.h>
@@ -244,6 +245,19 @@ static void adam(const cgan_optim *o, const oparam *p, int64_t b, int64_t e) {
     }
 }
 
+/* The paper's case (no momentum, not centred, no weight decay) as a loop
+ * without branches, so that it vectorises (sqrt and division are exact
+ * IEEE operations: the same bits as the general loop below). */
+static CGAN__MULTIVERSION void rmsprop_plain(float *restrict w, float *restrict sq,
+                                             const float *restrict g, int64_t n,
+                                             float a, float oma, float eps, float lr) {
+    for (int64_t i = 0; i < n; i++) {
+        float d = g[i];
+        sq[i] = sq[i] * a + oma * d * d;
+        w[i] = w[i] + (-lr) * d / (sqrtf(sq[i]) + eps);
+    }
+}
+
 static void rmsprop(const cgan_optim *o, const oparam *p, int64_t b, int64_t e) {
     float *w = p->value->data, *sq = p->state[0]->data;
     float *buf = o->momentum > 0.0 ? p->state[1]->data : NULL;
@@ -251,6 +265,10 @@ static void rmsprop(const cgan_optim *o, const oparam *p, int64_t b, int64_t e) 
     const float *g = p->grad->data;
     float a = (float)o->alpha, oma = (float)(1.0 - o->alpha), eps = (float)o->eps;
     float lr = (float)o->lr, wd = (float)o->wd, mom = (float)o->momentum;
+    if (!buf && !ga && wd == 0.0f) {
+        rmsprop_plain(w + b, sq + b, g + b, e - b, a, oma, eps, lr);
+        return;
+    }
     for (int64_t i = b; i < e; i++) {
         float d = g[i];
         if (wd != 0.0f) d = d + wd * w[i];
