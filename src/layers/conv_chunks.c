@@ -16,6 +16,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #define PARALLEL_MIN_CHUNKS 2 /* fewer: parallel inside each chunk instead */
@@ -52,13 +53,20 @@ typedef struct reduce_job {
     float *dw;
 } reduce_job;
 
+/* dw[i] += the groups' partials summed in group order, a block of
+ * elements at a time so that every loop runs along memory */
 static void reduce_range(void *ctx, int64_t b, int64_t e, int part) {
     const reduce_job *r = ctx;
     (void)part;
-    for (int64_t i = b; i < e; i++) {
-        float s = r->partials[i];
-        for (int64_t g = 1; g < r->n_groups; g++) s += r->partials[(size_t)g * r->len + i];
-        r->dw[i] += s;
+    float s[256];
+    for (int64_t i0 = b; i0 < e; i0 += 256) {
+        int64_t len = e - i0 < 256 ? e - i0 : 256;
+        memcpy(s, r->partials + i0, (size_t)len * sizeof *s);
+        for (int64_t g = 1; g < r->n_groups; g++) {
+            const float *p = r->partials + (size_t)g * r->len + i0;
+            for (int64_t i = 0; i < len; i++) s[i] += p[i];
+        }
+        for (int64_t i = 0; i < len; i++) r->dw[i0 + i] += s[i];
     }
 }
 
