@@ -36,8 +36,9 @@ static void assert_close(const char *what, const float *got, const double *want,
     double scale = 0.0;
     for (int64_t i = 0; i < n; i++) scale = fmax(scale, fabs(want[i]));
     for (int64_t i = 0; i < n; i++)
-        ck_assert_msg(fabs(got[i] - want[i]) <= 1e-5 * scale + 1e-6, "%s[%lld]: batch %.8g, "
-                      "image by image %.8g", what, (long long)i, (double)got[i], want[i]);
+        ck_assert_msg(fabs(got[i] - want[i]) <= 1e-5 * scale + 1e-6,
+                      "%s[%lld]: %.8g, reference %.8g", what, (long long)i, (double)got[i],
+                      want[i]);
 }
 
 /* Run the batch and the images one by one; compare out, din, dW, db. */
@@ -105,17 +106,59 @@ static void check_case(const conv_case *k) {
  * kernels of our own, a lone image im2col/col2im + sgemm, so the two paths
  * are compared too: conv2d 9->16 (forward kernel, 8 + 1 input channels),
  * conv2d 16->8 (forward, and the transposed kernel for its input gradient),
- * convt2d 8->16 on 16x16 (transposed kernel).  Then conv2d_lrelu 1->8 on
- * 64x64 (the critic's conv1: im2col + sgemm) and 16->8 on 32x32 (kernels).
+ * convt2d 8->16 on 16x16 (transposed kernel).  Then conv2d_lrelu 1->16 on
+ * 64x64 (the critic's conv1: the one-channel forward kernel; its input
+ * gradient im2col + sgemm) and 16->8 on 32x32 (kernels).
  * Last conv2d 9->16 on 8x8, like the critic's conv5: 4x4 outputs, strips of
  * two images in chunks of 10 (the last chunk, of 7, is declined), and the
  * weight gradient's odd channel count. */
 #define N_CASES 8
 static const conv_case cases[N_CASES] = {
     {CONV, 2, 3, 32},        {CONVT, 3, 2, 16},       {CONV, 9, 16, 32},
-    {CONV, 16, 8, 32},       {CONVT, 8, 16, 16},      {CONV_LRELU, 1, 8, 64},
+    {CONV, 16, 8, 32},       {CONVT, 8, 16, 16},      {CONV_LRELU, 1, 16, 64},
     {CONV_LRELU, 16, 8, 32}, {CONV, 9, 16, 8},
 };
+
+/* Without input gradients a one-channel conv2d or conv2d_lrelu takes the
+ * one-channel gradient kernel (its derivative, dW and db in one pass);
+ * with them, the general path: both must give the same dW and db. */
+START_TEST(params_only_equals_general_path) {
+    conv_case k = {_i ? CONV : CONV_LRELU, 1, 16, 64};
+    cgan_layer *l = make_layer(&k);
+    cgan_rng *r;
+    CK_OK(cgan_rng_create(&r, 5));
+    cgan_tensor *x, *dy;
+    CK_OK(cgan_tensor_create4(&x, BATCH, 1, 64, 64));
+    CK_OK(cgan_tensor_create4(&dy, BATCH, 16, 32, 32));
+    CK_OK(cgan_tensor_fill_uniform(x, r, -1.0f, 1.0f));
+    CK_OK(cgan_tensor_fill_uniform(dy, r, -1.0f, 1.0f));
+    const cgan_tensor *in[1] = {x}, *y, *dx;
+    CK_OK(cgan_layer_forward(l, in, 1, CGAN_MODE_TRAIN, &y));
+    CK_OK(cgan_layer_zero_grad(l));
+    CK_OK(cgan_layer_backward(l, in, 1, dy, CGAN_GRAD_INPUTS | CGAN_GRAD_PARAMS, &dx));
+    double *want[2];
+    for (int p = 0; p < 2; p++) {
+        cgan_tensor *g;
+        CK_OK(cgan_layer_get_param(l, p, NULL, NULL, &g));
+        want[p] = calloc((size_t)cgan_tensor_numel(g), sizeof(double));
+        for (int64_t i = 0; i < cgan_tensor_numel(g); i++) want[p][i] = cgan_tensor_data(g)[i];
+    }
+    CK_OK(cgan_layer_zero_grad(l));
+    CK_OK(cgan_layer_backward(l, in, 1, dy, CGAN_GRAD_PARAMS, &dx));
+    ck_assert_ptr_null(dx);
+    for (int p = 0; p < 2; p++) {
+        cgan_tensor *g;
+        CK_OK(cgan_layer_get_param(l, p, NULL, NULL, &g));
+        assert_close(p ? "bias gradient" : "weight gradient", cgan_tensor_data(g), want[p],
+                     cgan_tensor_numel(g));
+        free(want[p]);
+    }
+    cgan_tensor_destroy(x);
+    cgan_tensor_destroy(dy);
+    cgan_rng_destroy(r);
+    cgan_layer_destroy(l);
+}
+END_TEST
 
 START_TEST(batch_equals_images_one_thread) {
     CK_OK(cgan_set_num_threads(1));
@@ -191,6 +234,7 @@ Suite *cgan_test_nn_chunks_suite(void) {
     tcase_add_loop_test(tc, batch_equals_images_one_thread, 0, N_CASES);
     tcase_add_loop_test(tc, batch_equals_images_two_threads, 0, N_CASES);
     tcase_add_loop_test(tc, fused_equals_composition, 0, 2);
+    tcase_add_loop_test(tc, params_only_equals_general_path, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }

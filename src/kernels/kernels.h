@@ -73,6 +73,26 @@ int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci,
                          int64_t W, int64_t Co, float *dw, float beta, float *scratch,
                          size_t scratch_floats, const cgan__chunk_hints *hints);
 
+/* ---------------------------------------------------------- conv1_k4s2.c */
+/* The same convolution of one-channel images x [c, 1, H, W], w [Co, 16]:
+ * y [c, Co, H/2, W/2] = conv + bias (or NULL), then LeakyReLU(slope) when
+ * act; stream: write y past the caches (when 64-byte aligned).
+ * Single-threaded, AVX-512, scratch of 4 * H * W floats; returns 0, having
+ * done nothing, where it does not apply (CPU, W/2 not a multiple of 32 or
+ * above 256, Co not a multiple of 16, scratch too small). */
+int cgan__conv1_k4s2p1_fwd(const float *x, int64_t c, int64_t H, int64_t W, const float *w,
+                           int64_t Co, const float *bias, int act, float slope, float *y,
+                           int stream, float *scratch, size_t scratch_floats);
+/* Its gradients over a chunk: g = dy * LeakyReLU'(y) (dy itself when y is
+ * NULL); dw [Co, 16] = beta dw + sum g x-patches, db [Co] (or NULL) = beta
+ * db + sum g (beta 0 or 1).  Returns 0 where it does not apply (as above,
+ * with W/2 a multiple of 16; scratch too small). */
+int cgan__conv1_k4s2p1_dw(const float *x, const float *dy, const float *y, float slope,
+                          int64_t c, int64_t H, int64_t W, int64_t Co, float *dw, float *db,
+                          float beta, float *scratch, size_t scratch_floats);
+/* the scratch floats it needs */
+size_t cgan__conv1_k4s2p1_dw_scratch(int64_t H, int64_t W, int64_t Co);
+
 /* ---------------------------------------------------------- convt_k4s2.c */
 /* y [c, Cout, 2Hi, 2Wi] = transposed conv(x [c, Cin, Hi, Wi], w [Cin, Cout,
  * 4, 4]) + bias (or NULL), 4x4 kernel, stride 2, padding 1, single-threaded,

@@ -24,29 +24,37 @@ typedef struct conv2d_ctx {
     const float *x, *dy; /* input; output gradient (backward) */
     float *y, *dx; /* output (forward; conv2d_lrelu's backward reads it); input gradient or NULL */
     int64_t H, W, Ho, Wo, Po, K;
-    int stream_dx; /* dX is larger than the last-level cache (conv_exceeds_llc) */
+    int stream_out; /* what the pass writes (y, or dX) is larger than the last-level cache */
+    size_t scratch_floats; /* backward: each chunk's scratch */
 } conv2d_ctx;
 
-/* the convolution of one chunk; scratch: cols [K, c*Po] then Yt [Co, c*Po] */
-static void conv_chunk(const conv2d_ctx *t, int64_t n0, int64_t c, int64_t next_c,
-                       float *scratch, int par) {
+/* the convolution of one chunk; scratch: cols [K, c*Po] then Yt [Co, c*Po].
+ * Returns 1 when conv2d_lrelu's activation has been applied too. */
+static int conv_chunk(const conv2d_ctx *t, int64_t n0, int64_t c, int64_t next_c,
+                      float *scratch, int par) {
     cgan_layer *l = t->l;
     int64_t cp = c * t->Po;
     float *cols = scratch, *yt = scratch + t->K * cp, *y = t->y + n0 * CO(l) * t->Po;
     const float *bias = l->n_params > 1 ? l->params[1].value.data : NULL;
     const float *x = t->x + n0 * CI(l) * t->H * t->W;
     cgan__chunk_hints hints = {x + c * CI(l) * t->H * t->W, NULL, next_c, 0};
-    /* a chunk on its own thread: the 4x4 stride-2 kernel of our own where it fits */
-    if (conv_k4s2p1_chunk(l, par, t->Ho, t->Wo, t->H, t->W) &&
-        cgan__conv_k4s2p1_fwd(x, c, CI(l), t->H, t->W, l->params[0].value.data, CO(l), bias, y,
-                              scratch, (size_t)((t->K + CO(l)) * cp), &hints))
-        return;
+    /* a chunk on its own thread: the 4x4 stride-2 kernels of our own where they fit */
+    int k4 = conv_k4s2p1_chunk(l, par, t->Ho, t->Wo, t->H, t->W);
+    if (k4 && CI(l) == 1 &&
+        cgan__conv1_k4s2p1_fwd(x, c, t->H, t->W, l->params[0].value.data, CO(l), bias, FUSED(l),
+                               FUSED(l) ? SLOPE(l) : 0.0f, y, t->stream_out, scratch,
+                               (size_t)((t->K + CO(l)) * cp)))
+        return 1;
+    if (k4 && cgan__conv_k4s2p1_fwd(x, c, CI(l), t->H, t->W, l->params[0].value.data, CO(l),
+                                    bias, y, scratch, (size_t)((t->K + CO(l)) * cp), &hints))
+        return 0;
     cgan__im2col_batch(x, c, CI(l), t->H, t->W, KS(l), ST(l), PD(l), t->Ho, t->Wo, cols);
     /* one image: its [Co, Po] output is already NCHW */
     float *dst = c == 1 && bias == NULL ? y : yt;
     CONV_GEMM(par)(0, 0, CO(l), cp, t->K, 1.0f, l->params[0].value.data, t->K, cols, cp, 0.0f,
                    dst, cp);
     if (dst == yt) cgan__cn_to_nchw_par(yt, c, CO(l), t->Po, bias, y);
+    return 0;
 }
 
 static void forward_chunk(void *vctx, int64_t n0, int64_t c, int64_t next_c, float *scratch,
@@ -54,8 +62,7 @@ static void forward_chunk(void *vctx, int64_t n0, int64_t c, int64_t next_c, flo
     const conv2d_ctx *t = vctx;
     cgan_layer *l = t->l;
     (void)dw, (void)beta;
-    conv_chunk(t, n0, c, next_c, scratch, par);
-    if (FUSED(l)) {
+    if (!conv_chunk(t, n0, c, next_c, scratch, par) && FUSED(l)) {
         float *y = t->y + n0 * CO(l) * t->Po;
         int64_t n = c * CO(l) * t->Po;
         if (par) cgan__lrelu_fwd(y, y, n, SLOPE(l));
@@ -76,7 +83,8 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     int64_t shape[4] = {N, CO(l), Ho, Wo}, Po = Ho * Wo, K = CI(l) * KS(l) * KS(l);
     rc = cgan__tensor_resize(l->out, 4, shape);
     if (rc != CGAN_OK) return rc;
-    conv2d_ctx t = {l, x->data, NULL, l->out->data, NULL, H, W, Ho, Wo, Po, K, 0};
+    conv2d_ctx t = {l, x->data, NULL, l->out->data, NULL, H, W, Ho, Wo, Po, K,
+                    conv_exceeds_llc(4.0 * (double)(N * CO(l) * Po)), 0};
     int64_t cn = conv_chunk_images(N, Po, K);
     conv_chunks job = {N, cn, (size_t)((K + CO(l)) * cn * Po), NULL, 0, forward_chunk, &t};
     return conv_run_chunks(l->ws, &job);
@@ -112,16 +120,26 @@ static void backward_chunk(void *vctx, int64_t n0, int64_t c, int64_t next_c, fl
     const float *x = t->x + n0 * CI(l) * t->H * t->W, *dy = t->dy + n0 * CO(l) * t->Po;
     float *dx = t->dx ? t->dx + n0 * CI(l) * t->H * t->W : NULL;
     size_t room = (size_t)((t->K + CO(l)) * cp);
+    int k4 = conv_k4s2p1_chunk(l, par, t->Ho, t->Wo, t->H, t->W);
+    /* one input channel, weight gradient only (the critic's first layer
+     * when training it): the activation's derivative, dW and the bias
+     * gradient in one pass */
+    if (k4 && CI(l) == 1 && dw && !dx) {
+        float *db = FUSED(l) && l->n_params > 1 ? dw + CO(l) * t->K : NULL;
+        if (cgan__conv1_k4s2p1_dw(x, dy, FUSED(l) ? t->y + n0 * CO(l) * t->Po : NULL,
+                                  FUSED(l) ? SLOPE(l) : 1.0f, c, t->H, t->W, CO(l), dw, db, beta,
+                                  scratch, t->scratch_floats))
+            return;
+    }
     if (FUSED(l)) {
         float *g = scratch + room;
         lrelu_chunk_grad(t, n0, c, g, dw, beta, par);
         dy = g;
     }
-    int k4 = conv_k4s2p1_chunk(l, par, t->Ho, t->Wo, t->H, t->W);
     /* the next chunk: dW reads its x and dY, dX (after dW) its dY */
     const float *dy_next = t->dy + (n0 + c) * CO(l) * t->Po;
     cgan__chunk_hints for_dw = {x + c * CI(l) * t->H * t->W, dy_next, dx ? 0 : next_c, 0};
-    cgan__chunk_hints for_dx = {dy_next, NULL, next_c, t->stream_dx};
+    cgan__chunk_hints for_dx = {dy_next, NULL, next_c, t->stream_out};
     int dw_done = !dw || (k4 && cgan__conv_k4s2p1_dw(x, dy, c, CI(l), t->H, t->W, CO(l), dw,
                                                       beta, scratch, room,
                                                       &for_dw));
@@ -156,11 +174,14 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
         cgan__sum_nchw_acc(dout->data, N, CO(l), Po, l->params[1].grad.data);
     /* conv2d_lrelu reads its output y; its bias gradient follows the weight
      * gradient in grad_block and is summed with it, chunk by chunk */
+    int64_t cn = conv_chunk_images(N, Po, K);
+    size_t scratch = (size_t)((K + (fused ? 2 : 1) * CO(l)) * cn * Po);
+    if (CI(l) == 1 && scratch < cgan__conv1_k4s2p1_dw_scratch(H, W, CO(l)))
+        scratch = cgan__conv1_k4s2p1_dw_scratch(H, W, CO(l));
     conv2d_ctx t = {l, x->data, dout->data, fused ? l->out->data : NULL,
                     din[0] ? din[0]->data : NULL, H, W, Ho, Wo, Po, K,
-                    conv_exceeds_llc(4.0 * (double)(N * CI(l) * H * W))};
-    int64_t cn = conv_chunk_images(N, Po, K);
-    conv_chunks job = {N, cn, (size_t)((K + (fused ? 2 : 1) * CO(l)) * cn * Po),
+                    conv_exceeds_llc(4.0 * (double)(N * CI(l) * H * W)), scratch};
+    conv_chunks job = {N, cn, scratch,
                        want_params ? l->params[0].grad.data : NULL,
                        (size_t)(CO(l) * K + (fused && bias ? CO(l) : 0)), backward_chunk, &t};
     return conv_run_chunks(l->ws, &job);
