@@ -14,6 +14,7 @@ typedef struct convt2d_ctx {
     float *y, *dx;       /* output (forward); input gradient or NULL (backward) */
     int64_t H, W, Ho, Wo, Pin, Pout, Kc;
     int stream_y; /* the output is larger than the last-level cache (conv_exceeds_llc) */
+    size_t scratch_floats; /* backward: each chunk's scratch */
 } convt2d_ctx;
 
 /* The chunk's input as Xt [Ci, c*Pin]: moved into xt, or (one image) the
@@ -64,7 +65,7 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     rc = cgan__tensor_resize(l->out, 4, shape);
     if (rc != CGAN_OK) return rc;
     convt2d_ctx t = {l, x->data, NULL, l->out->data, NULL, H, W, Ho, Wo, Pin, Ho * Wo, Kc,
-                     conv_exceeds_llc(4.0 * (double)(N * CO(l) * Ho * Wo))};
+                     conv_exceeds_llc(4.0 * (double)(N * CO(l) * Ho * Wo)), 0};
     int64_t cn = conv_chunk_images(N, Pin, Kc);
     conv_chunks job = {N, cn, (size_t)((CI(l) + Kc) * cn * Pin), NULL, 0, forward_chunk, &t};
     return conv_run_chunks(l->ws, &job);
@@ -88,13 +89,21 @@ static void backward_chunk(void *vctx, int64_t n0, int64_t c, int64_t next_c, fl
     const float *dy_next = dy + c * CO(l) * t->Pout;
     cgan__chunk_hints for_dw = {dy_next, x + c * CI(l) * t->Pin, t->dx ? 0 : next_c, 0};
     cgan__chunk_hints for_dx = {dy_next, NULL, next_c, 0};
-    int dw_done = !dw || (k4 && cgan__conv_k4s2p1_dw(dy, x, c, CO(l), t->Ho, t->Wo, CI(l), dw,
-                                                      beta, scratch, room,
-                                                      &for_dw));
-    int dx_done = !t->dx || (k4 && cgan__conv_k4s2p1_fwd(dy, c, CO(l), t->Ho, t->Wo,
-                                                          l->params[0].value.data, CI(l), NULL,
-                                                          t->dx + n0 * CI(l) * t->Pin, scratch,
-                                                          room, &for_dx));
+    /* one output channel (the generator's last layer): dY is a one-channel
+     * image, and the one-channel convolution kernels apply */
+    int one = k4 && CO(l) == 1;
+    int dw_done = !dw || (one && cgan__conv1_k4s2p1_dw(dy, x, NULL, 1.0f, c, t->Ho, t->Wo, CI(l),
+                                                        dw, NULL, beta, scratch,
+                                                        t->scratch_floats)) ||
+                  (k4 && cgan__conv_k4s2p1_dw(dy, x, c, CO(l), t->Ho, t->Wo, CI(l), dw, beta,
+                                              scratch, room, &for_dw));
+    float *dx = t->dx ? t->dx + n0 * CI(l) * t->Pin : NULL;
+    int dx_done = !dx ||
+                  (one && cgan__conv1_k4s2p1_fwd(dy, c, t->Ho, t->Wo, l->params[0].value.data,
+                                                 CI(l), NULL, 0, 0.0f, dx, 0, scratch, room)) ||
+                  (k4 && cgan__conv_k4s2p1_fwd(dy, c, CO(l), t->Ho, t->Wo,
+                                               l->params[0].value.data, CI(l), NULL, dx, scratch,
+                                               room, &for_dx));
     if (dw_done && dx_done) return;
     cgan__im2col_batch(dy, c, CO(l), t->Ho, t->Wo, KS(l), ST(l), PD(l), t->H, t->W, dcols);
     if (!dw_done) { /* dW[Ci, Co*k*k] = beta dW + Xt dcols^T */
@@ -102,7 +111,7 @@ static void backward_chunk(void *vctx, int64_t n0, int64_t c, int64_t next_c, fl
         CONV_GEMM(par)(0, 1, CI(l), t->Kc, cp, 1.0f, xs, cp, dcols, cp, beta, dw, t->Kc);
     }
     if (!dx_done) { /* dXt[Ci, c*Pin] = W dcols (an image's is already NCHW) */
-        float *dx = t->dx + n0 * CI(l) * t->Pin, *dst = c == 1 ? dx : xt;
+        float *dst = c == 1 ? dx : xt;
         CONV_GEMM(par)(0, 0, CI(l), cp, t->Kc, 1.0f, l->params[0].value.data, t->Kc, dcols, cp,
                        0.0f, dst, cp);
         if (c > 1) cgan__cn_to_nchw_par(xt, c, CI(l), t->Pin, NULL, dx);
@@ -118,10 +127,13 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
     if (!din[0] && !want_params) return CGAN_OK;
     if (want_params && l->n_params > 1)
         cgan__sum_nchw_acc(dout->data, N, CO(l), Pout, l->params[1].grad.data);
-    convt2d_ctx t = {l, x->data, dout->data, NULL, din[0] ? din[0]->data : NULL,
-                     H, W, Ho, Wo, Pin, Pout, Kc, 0};
     int64_t cn = conv_chunk_images(N, Pin, Kc);
-    conv_chunks job = {N, cn, (size_t)((CI(l) + Kc) * cn * Pin),
+    size_t scratch = (size_t)((CI(l) + Kc) * cn * Pin);
+    if (CO(l) == 1 && scratch < cgan__conv1_k4s2p1_dw_scratch(Ho, Wo, CI(l)))
+        scratch = cgan__conv1_k4s2p1_dw_scratch(Ho, Wo, CI(l));
+    convt2d_ctx t = {l, x->data, dout->data, NULL, din[0] ? din[0]->data : NULL,
+                     H, W, Ho, Wo, Pin, Pout, Kc, 0, scratch};
+    conv_chunks job = {N, cn, scratch,
                        want_params ? l->params[0].grad.data : NULL, (size_t)(CI(l) * Kc),
                        backward_chunk, &t};
     return conv_run_chunks(l->ws, &job);
