@@ -81,4 +81,8 @@ typedef void (*cgan__range_fn)(void *ctx, int64_t begin, int64_t end, int part);
 void cgan__parallel_for(int64_t n, int64_t grain, cgan__range_fn fn, void *ctx);
 int cgan__parallel_max(void);
 
+/* Whether this many bytes are more than the last-level cache holds
+ * (cache_size.c): an output that large may be streamed past the caches. */
+int cgan__exceeds_llc(double bytes);
+
 #endif /* CGAN_INTERNAL_H */

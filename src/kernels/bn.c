@@ -2,19 +2,23 @@
  * run on the library's pool: the reductions split over channels (each
  * channel summed in the same order whatever the thread count), the
  * element-wise passes over (n, c) planes.  Memory traffic is what they
- * cost, so the statistics take one pass, and the fused LeakyReLU's
- * derivative is applied on the fly instead of in a pass of its own. */
+ * cost, so the statistics take one pass, the fused LeakyReLU's derivative
+ * is applied on the fly (from the sign of x * scale + shift, recomputed:
+ * cheaper than reading the output), and outputs larger than the caches
+ * are streamed past them. */
 #include "../core/internal.h"
+#include "avx512.h"
 #include "kernels.h"
 
 #include <string.h>
 
 typedef struct bn_job {
-    const float *x, *dy, *y, *a, *b, *mean, *d;
+    const float *x, *dy, *a, *b, *mean, *d;
+    const float *act_scale, *act_shift; /* backward: the forward's scale and shift, or NULL */
     double *o1, *o2;
     float *out;
     int64_t N, C, P;
-    int act;
+    int act, stream;
     float slope;
 } bn_job;
 
@@ -135,42 +139,95 @@ static CGAN__MULTIVERSION void apply_plane(const float *src, float *dst, int64_t
     }
 }
 
+#ifdef CGAN__AVX512_KERNELS
+/* apply_plane with streaming stores, for P a multiple of 16 and dst on a
+ * cache line: the same operations, so the same bits */
+AVX512 static void apply_plane_stream(const float *src, float *dst, int64_t P, float a, float b,
+                                      int act, float slope) {
+    __m512 va = _mm512_set1_ps(a), vb = _mm512_set1_ps(b), vs = _mm512_set1_ps(slope);
+    for (int64_t i = 0; i < P; i += 16) {
+        __m512 v = _mm512_add_ps(_mm512_mul_ps(_mm512_loadu_ps(src + i), va), vb);
+        if (act) v = _mm512_mask_mul_ps(v, _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_NGT_UQ),
+                                        v, vs);
+        _mm512_stream_ps(dst + i, v);
+    }
+}
+#endif
+
+/* whether a plane pass may stream its output: asked for, AVX-512, and
+ * every plane starting on a cache line */
+static int can_stream(int stream, const float *out, int64_t P) {
+#ifdef CGAN__AVX512_KERNELS
+    return stream && P % 16 == 0 && (uintptr_t)out % 64 == 0 && __builtin_cpu_supports("avx512f");
+#else
+    (void)stream, (void)out, (void)P;
+    return 0;
+#endif
+}
+
 static void apply_range(void *ctx, int64_t i0, int64_t i1, int part) {
     const bn_job *j = ctx;
     int64_t C = j->C, P = j->P;
     (void)part;
-    for (int64_t nc = i0; nc < i1; nc++)
+    for (int64_t nc = i0; nc < i1; nc++) {
+#ifdef CGAN__AVX512_KERNELS
+        if (j->stream) {
+            apply_plane_stream(j->x + nc * P, j->out + nc * P, P, j->a[nc % C], j->b[nc % C],
+                               j->act, j->slope);
+            continue;
+        }
+#endif
         apply_plane(j->x + nc * P, j->out + nc * P, P, j->a[nc % C], j->b[nc % C], j->act,
                     j->slope);
+    }
+#ifdef CGAN__AVX512_KERNELS
+    if (j->stream) _mm_sfence();
+#endif
 }
 
 void cgan__bn_apply(const float *x, int64_t N, int64_t C, int64_t P, const float *scale,
-                    const float *shift, int act, float slope, float *y) {
+                    const float *shift, int act, float slope, float *y, int stream) {
     bn_job j = {.x = x, .a = scale, .b = shift, .out = y, .N = N, .C = C, .P = P, .act = act,
-                .slope = slope};
+                .slope = slope, .stream = can_stream(stream, y, P)};
     cgan__parallel_for(N * C, min_items(P), apply_range, &j);
 }
 
-/* sum g and sum g (x - mu) over a plane, g = dy, or dy * LeakyReLU'(y)
- * when y is given (y > 0 exactly where the activation's input is); a
- * slope of 1 with y = dy stands for "no activation" so that one
- * branch-free loop serves both */
-static CGAN__MULTIVERSION void plane_grad_sums(const float *xp, const float *gp,
-                                              const float *yp, float slope, int64_t P, float mu,
+/* The gradient through the fused LeakyReLU: g = dy where v = x * as + ash
+ * (the activation's input, recomputed in the forward's own operations) is
+ * > 0, slope * dy elsewhere.  Without an activation as = 0, ash = 1 and
+ * slope = 1 make one branch-free loop serve both. */
+static inline v16 act_grad16(v16 dy, v16 x, float as, float ash, float slope) {
+    return lrelu_grad16(dy, x * as + ash, slope);
+}
+
+static inline float act_grad1(float dy, float x, float as, float ash, float slope) {
+    return x * as + ash > 0.0f ? dy : slope * dy;
+}
+
+/* sum g and sum g (x - mu) over a plane */
+static CGAN__MULTIVERSION void plane_grad_sums(const float *xp, const float *gp, float as,
+                                              float ash, float slope, int64_t P, float mu,
                                               double *s1, double *s2) {
     int64_t i = 0;
     v16 a1 = {0}, a2 = {0};
     for (; i + 16 <= P; i += 16) {
-        v16 g = lrelu_grad16(load16(gp + i), load16(yp + i), slope);
+        v16 x = load16(xp + i), g = act_grad16(load16(gp + i), x, as, ash, slope);
         a1 += g;
-        a2 += g * (load16(xp + i) - mu);
+        a2 += g * (x - mu);
     }
     for (int l = 0; l < 16; l++) *s1 += a1[l], *s2 += a2[l];
     for (; i < P; i++) {
-        float g = yp[i] > 0.0f ? gp[i] : slope * gp[i];
+        float g = act_grad1(gp[i], xp[i], as, ash, slope);
         *s1 += g;
         *s2 += (double)g * (xp[i] - mu);
     }
+}
+
+/* the activation's scale and shift of channel c (0 and 1 without one) */
+static void act_coeffs(const bn_job *j, int64_t c, float *as, float *ash, float *slope) {
+    *as = j->act_scale ? j->act_scale[c] : 0.0f;
+    *ash = j->act_scale ? j->act_shift[c] : 1.0f;
+    *slope = j->act_scale ? j->slope : 1.0f;
 }
 
 /* per plane, like the statistics: parts[2 * (n * C + c)] */
@@ -179,42 +236,55 @@ static void sums_range(void *ctx, int64_t i0, int64_t i1, int part) {
     int64_t C = j->C, P = j->P;
     (void)part;
     for (int64_t nc = i0; nc < i1; nc++) {
-        int64_t o = nc * P;
+        int64_t o = nc * P, c = nc % C;
         double *r = j->o1 + 2 * nc;
+        float as, ash, slope;
+        act_coeffs(j, c, &as, &ash, &slope);
         r[0] = r[1] = 0.0;
-        plane_grad_sums(j->x + o, j->dy + o, j->y ? j->y + o : j->dy + o,
-                        j->y ? j->slope : 1.0f, P, j->mean[nc % C], &r[0], &r[1]);
+        plane_grad_sums(j->x + o, j->dy + o, as, ash, slope, P, j->mean[c], &r[0], &r[1]);
     }
 }
 
-void cgan__bn_bwd_sums(const float *x, const float *dy, const float *y, float slope, int64_t N,
-                       int64_t C, int64_t P, const float *mean, double *sdy, double *sdyx,
-                       double *parts) {
-    bn_job j = {.x = x, .dy = dy, .y = y, .mean = mean, .o1 = parts, .N = N, .C = C, .P = P,
-                .slope = slope};
+void cgan__bn_bwd_sums(const float *x, const float *dy, const float *act_scale,
+                       const float *act_shift, float slope, int64_t N, int64_t C, int64_t P,
+                       const float *mean, double *sdy, double *sdyx, double *parts) {
+    bn_job j = {.x = x, .dy = dy, .act_scale = act_scale, .act_shift = act_shift,
+                .mean = mean, .o1 = parts, .N = N, .C = C, .P = P, .slope = slope};
     cgan__parallel_for(N * C, min_items(P), sums_range, &j);
     for (int64_t c = 0; c < C; c++) sum_parts(parts, N, C, c, &sdy[c], &sdyx[c]);
 }
 
-static CGAN__MULTIVERSION void bwd_plane(const float *xp, const float *gp, const float *yp,
+static CGAN__MULTIVERSION void bwd_plane(const float *xp, const float *gp, float as, float ash,
                                          float slope, int64_t P, float ac, float bc, float mc,
                                          float dc, float *out) {
     int64_t i = 0;
-    if (yp) {
-        for (; i + 16 <= P; i += 16) {
-            v16 g = lrelu_grad16(load16(gp + i), load16(yp + i), slope);
-            store16(out + i, ac * g + bc * (load16(xp + i) - mc) + dc);
-        }
-        for (; i < P; i++) {
-            float g = yp[i] > 0.0f ? gp[i] : slope * gp[i];
-            out[i] = ac * g + bc * (xp[i] - mc) + dc;
-        }
-    } else {
-        for (; i + 16 <= P; i += 16)
-            store16(out + i, ac * load16(gp + i) + bc * (load16(xp + i) - mc) + dc);
-        for (; i < P; i++) out[i] = ac * gp[i] + bc * (xp[i] - mc) + dc;
+    for (; i + 16 <= P; i += 16) {
+        v16 x = load16(xp + i), g = act_grad16(load16(gp + i), x, as, ash, slope);
+        store16(out + i, ac * g + bc * (x - mc) + dc);
+    }
+    for (; i < P; i++) out[i] = ac * act_grad1(gp[i], xp[i], as, ash, slope) + bc * (xp[i] - mc) + dc;
+}
+
+#ifdef CGAN__AVX512_KERNELS
+/* bwd_plane with streaming stores (P a multiple of 16, out on a cache
+ * line), in the same operations */
+AVX512 static void bwd_plane_stream(const float *xp, const float *gp, float as, float ash,
+                                    float slope, int64_t P, float ac, float bc, float mc,
+                                    float dc, float *out) {
+    __m512 vas = _mm512_set1_ps(as), vash = _mm512_set1_ps(ash), vs = _mm512_set1_ps(slope);
+    __m512 va = _mm512_set1_ps(ac), vb = _mm512_set1_ps(bc), vm = _mm512_set1_ps(mc);
+    __m512 vd = _mm512_set1_ps(dc);
+    for (int64_t i = 0; i < P; i += 16) {
+        __m512 x = _mm512_loadu_ps(xp + i), g = _mm512_loadu_ps(gp + i);
+        __m512 v = _mm512_add_ps(_mm512_mul_ps(x, vas), vash);
+        g = _mm512_mask_mul_ps(g, _mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_NGT_UQ), g, vs);
+        __m512 o = _mm512_add_ps(_mm512_add_ps(_mm512_mul_ps(va, g),
+                                               _mm512_mul_ps(vb, _mm512_sub_ps(x, vm))),
+                                 vd);
+        _mm512_stream_ps(out + i, o);
     }
 }
+#endif
 
 static void bwd_apply_range(void *ctx, int64_t i0, int64_t i1, int part) {
     const bn_job *j = ctx;
@@ -222,15 +292,29 @@ static void bwd_apply_range(void *ctx, int64_t i0, int64_t i1, int part) {
     (void)part;
     for (int64_t nc = i0; nc < i1; nc++) {
         int64_t c = nc % C;
-        bwd_plane(j->x + nc * P, j->dy + nc * P, j->y ? j->y + nc * P : NULL, j->slope, P,
-                  j->a[c], j->b[c], j->mean[c], j->d[c], j->out + nc * P);
+        float as, ash, slope;
+        act_coeffs(j, c, &as, &ash, &slope);
+#ifdef CGAN__AVX512_KERNELS
+        if (j->stream) {
+            bwd_plane_stream(j->x + nc * P, j->dy + nc * P, as, ash, slope, P, j->a[c], j->b[c],
+                             j->mean[c], j->d[c], j->out + nc * P);
+            continue;
+        }
+#endif
+        bwd_plane(j->x + nc * P, j->dy + nc * P, as, ash, slope, P, j->a[c], j->b[c],
+                  j->mean[c], j->d[c], j->out + nc * P);
     }
+#ifdef CGAN__AVX512_KERNELS
+    if (j->stream) _mm_sfence();
+#endif
 }
 
-void cgan__bn_bwd_apply(const float *x, const float *dy, const float *y, float slope, int64_t N,
-                        int64_t C, int64_t P, const float *a, const float *b, const float *mean,
-                        const float *d, float *dx) {
-    bn_job j = {.x = x, .dy = dy, .y = y, .a = a, .b = b, .mean = mean, .d = d, .out = dx,
-                .N = N, .C = C, .P = P, .slope = slope};
+void cgan__bn_bwd_apply(const float *x, const float *dy, const float *act_scale,
+                        const float *act_shift, float slope, int64_t N, int64_t C, int64_t P,
+                        const float *a, const float *b, const float *mean, const float *d,
+                        float *dx, int stream) {
+    bn_job j = {.x = x, .dy = dy, .act_scale = act_scale, .act_shift = act_shift, .a = a,
+                .b = b, .mean = mean, .d = d, .out = dx, .N = N, .C = C, .P = P, .slope = slope,
+                .stream = can_stream(stream, dx, P)};
     cgan__parallel_for(N * C, min_items(P), bwd_apply_range, &j);
 }

@@ -160,20 +160,23 @@ void cgan__clamp(float *x, int64_t n, float lo, float hi);
  * mean, double accumulation) of x [N,C,P]; parts: 2*N*C doubles of scratch. */
 void cgan__bn_stats(const float *x, int64_t N, int64_t C, int64_t P, double *mean,
                     double *var, double *parts);
-/* y = x*scale[c] + shift[c], then LeakyReLU(slope) when act is non-zero. */
+/* y = x*scale[c] + shift[c], then LeakyReLU(slope) when act is non-zero;
+ * stream: y may bypass the caches (it is larger than they are). */
 void cgan__bn_apply(const float *x, int64_t N, int64_t C, int64_t P, const float *scale,
-                    const float *shift, int act, float slope, float *y);
+                    const float *shift, int act, float slope, float *y, int stream);
 /* Per channel sdy[c] = sum g and sdyx[c] = sum g*(x - mean[c]), where g = dy,
- * or with y (the fused LeakyReLU's output, else NULL) g = dy * (y > 0 ? 1 :
- * slope); parts: 2*N*C doubles of scratch. */
-void cgan__bn_bwd_sums(const float *x, const float *dy, const float *y, float slope, int64_t N,
-                       int64_t C, int64_t P, const float *mean, double *sdy, double *sdyx,
-                       double *parts);
+ * or for a fused LeakyReLU g = dy * (v > 0 ? 1 : slope), v = x * act_scale[c]
+ * + act_shift[c] (the forward's scale and shift; NULL: no activation);
+ * parts: 2*N*C doubles of scratch. */
+void cgan__bn_bwd_sums(const float *x, const float *dy, const float *act_scale,
+                       const float *act_shift, float slope, int64_t N, int64_t C, int64_t P,
+                       const float *mean, double *sdy, double *sdyx, double *parts);
 /* dx = a[c]*g + b[c]*(x - mean[c]) + d[c], g as above (both BN backward
- * forms reduce to this). */
-void cgan__bn_bwd_apply(const float *x, const float *dy, const float *y, float slope, int64_t N,
-                        int64_t C, int64_t P, const float *a, const float *b, const float *mean,
-                        const float *d, float *dx);
+ * forms reduce to this); stream as for cgan__bn_apply. */
+void cgan__bn_bwd_apply(const float *x, const float *dy, const float *act_scale,
+                        const float *act_shift, float slope, int64_t N, int64_t C, int64_t P,
+                        const float *a, const float *b, const float *mean, const float *d,
+                        float *dx, int stream);
 
 /* ------------------------------------------------------------- softmax.c */
 /* Softmax of each row of a [rows, cols], in place (max subtracted). */

@@ -1,8 +1,9 @@
 /* BatchNorm2d (PyTorch semantics, math-spec 2.4), optionally fused with a
  * LeakyReLU so the pair costs one pass over memory.
- * Saved for backward: cache[0] = the mean used (float), cache[1] = 1/sqrt(var+eps);
- * x is passed to backward again, and the output (for the fused activation)
- * is the layer's own. */
+ * Saved for backward: cache[0] = the mean used (float), cache[1] =
+ * 1/sqrt(var+eps), cache[2] and [3] = the scale and shift applied (for the
+ * fused activation's derivative: the sign of x * scale + shift, in the
+ * forward's own arithmetic); x is passed to backward again. */
 #include "../kernels/kernels.h"
 #include "../nn/nn_internal.h"
 
@@ -26,20 +27,21 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
                            "train mode needs more", CGAN__SHAPE_STR(x, buf));
     int rc;
     int64_t cs[1] = {C};
-    if ((rc = cgan__tensor_resize(l->out, 4, x->shape)) != CGAN_OK ||
-        (rc = cgan__cache(l, 0, 1, cs)) != CGAN_OK || (rc = cgan__cache(l, 1, 1, cs)) != CGAN_OK)
+    if ((rc = cgan__tensor_resize(l->out, 4, x->shape)) != CGAN_OK)
         return rc;
-    /* scratch: mean, var (doubles), scale, shift (floats), then the
-     * statistics' per-plane partial sums (2 N C doubles) */
-    float *ws = cgan__ws_get(l->ws, (size_t)(6 * C + 4 * N * C));
+    for (int k = 0; k < 4; k++)
+        if ((rc = cgan__cache(l, k, 1, cs)) != CGAN_OK) return rc;
+    /* scratch: mean, var (doubles), then from 4 C the statistics'
+     * per-plane partial sums (2 N C doubles) */
+    float *ws = cgan__ws_get(l->ws, (size_t)(4 * C + 4 * N * C));
     if (ws == NULL) return CGAN_ENOMEM;
     double *mean = (double *)ws, *var = mean + C;
-    float *scale = ws + 4 * C, *shift = scale + C;
+    float *scale = l->cache[2]->data, *shift = l->cache[3]->data;
     float *mu = l->cache[0]->data, *rstd = l->cache[1]->data;
     const float *gamma = l->params[0].value.data, *beta = l->params[1].value.data;
     float *rm = l->buffers[0].value.data, *rv = l->buffers[1].value.data;
     if (train) {
-        cgan__bn_stats(x->data, N, C, P, mean, var, (double *)(ws + 6 * C));
+        cgan__bn_stats(x->data, N, C, P, mean, var, (double *)(ws + 4 * C));
         double m = MOM(l);
         for (int64_t c = 0; c < C; c++) {
             mu[c] = (float)mean[c];
@@ -58,7 +60,8 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
         scale[c] = gamma[c] * rstd[c];
         shift[c] = beta[c] - mu[c] * scale[c];
     }
-    cgan__bn_apply(x->data, N, C, P, scale, shift, FUSED(l), SLOPE(l), l->out->data);
+    cgan__bn_apply(x->data, N, C, P, scale, shift, FUSED(l), SLOPE(l), l->out->data,
+                   cgan__exceeds_llc(4.0 * (double)(N * C * P)));
     return CGAN_OK;
 }
 
@@ -74,12 +77,13 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
     double *sdy = (double *)ws, *sdyx = sdy + C;
     float *a = ws + 4 * C, *b = a + C, *d = b + C;
     const float *dy = dout->data;
-    /* the fused activation's derivative is applied on the fly, from the
-     * output: out > 0 exactly where its input is */
-    const float *y = FUSED(l) ? l->out->data : NULL;
+    /* the fused activation's derivative is applied on the fly, from its
+     * input x * scale + shift recomputed with the forward's scale and shift */
+    const float *as = FUSED(l) ? l->cache[2]->data : NULL, *ash = l->cache[3]->data;
     const float *mu = l->cache[0]->data, *rstd = l->cache[1]->data;
     const float *gamma = l->params[0].value.data;
-    cgan__bn_bwd_sums(x->data, dy, y, SLOPE(l), N, C, P, mu, sdy, sdyx, (double *)(ws + 8 * C));
+    cgan__bn_bwd_sums(x->data, dy, as, ash, SLOPE(l), N, C, P, mu, sdy, sdyx,
+                      (double *)(ws + 8 * C));
     if (want_params) {
         float *dg = l->params[0].grad.data, *dbeta = l->params[1].grad.data;
         for (int64_t c = 0; c < C; c++) {
@@ -99,7 +103,8 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
                 d[c] = 0.0f;
             }
         }
-        cgan__bn_bwd_apply(x->data, dy, y, SLOPE(l), N, C, P, a, b, mu, d, din[0]->data);
+        cgan__bn_bwd_apply(x->data, dy, as, ash, SLOPE(l), N, C, P, a, b, mu, d, din[0]->data,
+                           cgan__exceeds_llc(4.0 * (double)(N * C * P)));
     }
     return CGAN_OK;
 }

@@ -84,7 +84,7 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     rc = cgan__tensor_resize(l->out, 4, shape);
     if (rc != CGAN_OK) return rc;
     conv2d_ctx t = {l, x->data, NULL, l->out->data, NULL, H, W, Ho, Wo, Po, K,
-                    conv_exceeds_llc(4.0 * (double)(N * CO(l) * Po)), 0};
+                    cgan__exceeds_llc(4.0 * (double)(N * CO(l) * Po)), 0};
     int64_t cn = conv_chunk_images(N, Po, K);
     conv_chunks job = {N, cn, (size_t)((K + CO(l)) * cn * Po), NULL, 0, forward_chunk, &t};
     return conv_run_chunks(l->ws, &job);
@@ -180,7 +180,7 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
         scratch = cgan__conv1_k4s2p1_dw_scratch(H, W, CO(l));
     conv2d_ctx t = {l, x->data, dout->data, fused ? l->out->data : NULL,
                     din[0] ? din[0]->data : NULL, H, W, Ho, Wo, Po, K,
-                    conv_exceeds_llc(4.0 * (double)(N * CI(l) * H * W)), scratch};
+                    cgan__exceeds_llc(4.0 * (double)(N * CI(l) * H * W)), scratch};
     conv_chunks job = {N, cn, scratch,
                        want_params ? l->params[0].grad.data : NULL,
                        (size_t)(CO(l) * K + (fused && bias ? CO(l) : 0)), backward_chunk, &t};

@@ -69,11 +69,6 @@ static inline int conv_k4s2p1_chunk(const cgan_layer *l, int par, int64_t small_
            big_w == 2 * small_w;
 }
 
-/* Whether a layer output of this many bytes is larger than the last-level
- * cache (conv_chunks.c), so that kernels may stream it past the caches
- * (cgan__chunk_hints.stream_out). */
-int conv_exceeds_llc(double bytes);
-
 /* a GEMM split over the pool, or whole on this thread */
 #define CONV_GEMM(par) ((par) ? cgan__sgemm : cgan__sgemm_whole)
 

@@ -13,7 +13,7 @@ typedef struct convt2d_ctx {
     const float *x, *dy; /* input; output gradient (backward) */
     float *y, *dx;       /* output (forward); input gradient or NULL (backward) */
     int64_t H, W, Ho, Wo, Pin, Pout, Kc;
-    int stream_y; /* the output is larger than the last-level cache (conv_exceeds_llc) */
+    int stream_y; /* the output is larger than the last-level cache (cgan__exceeds_llc) */
     size_t scratch_floats; /* backward: each chunk's scratch */
 } convt2d_ctx;
 
@@ -65,7 +65,7 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     rc = cgan__tensor_resize(l->out, 4, shape);
     if (rc != CGAN_OK) return rc;
     convt2d_ctx t = {l, x->data, NULL, l->out->data, NULL, H, W, Ho, Wo, Pin, Ho * Wo, Kc,
-                     conv_exceeds_llc(4.0 * (double)(N * CO(l) * Ho * Wo)), 0};
+                     cgan__exceeds_llc(4.0 * (double)(N * CO(l) * Ho * Wo)), 0};
     int64_t cn = conv_chunk_images(N, Pin, Kc);
     conv_chunks job = {N, cn, (size_t)((CI(l) + Kc) * cn * Pin), NULL, 0, forward_chunk, &t};
     return conv_run_chunks(l->ws, &job);
