@@ -1,19 +1,26 @@
-/* The 4x4, stride-2, padding-1 convolution of a one-channel image (the
+/* The 4x4, stride-2, padding-1 convolution of one-channel images (the
  * critic's first layer on greyscale micrographs) with its LeakyReLU, with
- * AVX-512: the forward and the weight and bias gradients.
+ * AVX-512: the forward and the weight and bias gradients.  The same
+ * kernels serve a transposed convolution with one output channel (the
+ * generator's last layer), whose gradients are such convolutions of its
+ * one-channel output gradient.
  *
  * With one input channel the inner dimension is only the 16 taps, so the
  * general kernels (a 32-column register tile) and im2col + GEMM waste half
- * their work or their memory traffic, and the layer is bound by the
- * output's memory traffic.  These kernels read each tensor once:
- *  - forward: per output row, the 16 tap rows are built from four input
- *    rows split into even and odd columns; 8 output channels x 32 pixels
- *    accumulate in registers, then bias and LeakyReLU, then one store;
- *  - gradient: per output row, g = dY * LeakyReLU'(y) for all channels
- *    (y > 0 exactly where the convolution's result is, slope >= 0) and
- *    each pixel's 16 taps as one vector; 16 channels' dW rows accumulate in
- *    registers, one broadcast of g per FMA.  Sums are per image in float,
- *    then over images in double.
+ * their work or their memory traffic, and the layer is bound by memory.
+ * These kernels read and write each tensor once, a whole channel plane at a
+ * time (a few long streams, which the hardware prefetcher follows, where a
+ * row of every channel at a time would be hundreds of short ones):
+ *  - forward: per image, the 16 tap planes (im2col of one channel, 16 x
+ *    the output plane) from input rows split into even and odd columns;
+ *    then 8 output channels x 32 pixels accumulate in registers, get bias
+ *    and LeakyReLU, and are stored once (streamed past the caches when the
+ *    layer's output is larger than they are);
+ *  - gradient: per image, each pixel's 16 taps as one vector; per 16
+ *    channels, g = dY * LeakyReLU'(y) over their contiguous planes (y > 0
+ *    exactly where the convolution's result is, slope >= 0), then their dW
+ *    rows accumulate in registers, one broadcast of g per FMA.  Sums are
+ *    per image in float, then over images in double.
  * Used where the shapes fit (AVX-512, output width at most 256 and a
  * multiple of 32 for the forward, 16 for the gradient, Co a multiple of
  * 16); they return 0 otherwise and the caller takes the general path. */
