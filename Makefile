@@ -60,7 +60,7 @@ DEB_PKGS := build-essential pkgconf libopenblas-dev zlib1g-dev libstb-dev libpng
 DEB_ORACLE_PKGS := python3-numpy python3-scipy python3-torch python3-skimage python3-pil imagej xvfb \
                    default-jdk-headless libjemalloc2
 
-.PHONY: all lib cli examples check test-unit test-examples test-exports test-install \
+.PHONY: FORCE all lib cli examples check test-unit test-examples test-exports test-install \
         test-valgrind test-cli-analysis test-cli-prepare test-cli-model test-cli-report test-cli-train \
         test-cli-bench install uninstall clean deps deps-oracle oracles bench bench-compare help demo
 
@@ -136,7 +136,15 @@ $(BUILD)/examples/static/%: examples/%.c $(STATIC)
 $(BUILD)/examples/shared/alloy_ablation $(BUILD)/examples/static/alloy_ablation: examples/alloy_discrete.c
 
 # --------------------------------------------------------------------- tests
-$(BUILD)/tests/suites.h: $(TEST_SRC)
+# The list of test sources, rewritten only when it changes: a deleted
+# tests/check_*.c must regenerate suites.h too.
+$(BUILD)/tests/sources.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(TEST_SRC)' | cmp -s - $@ || echo '$(TEST_SRC)' > $@
+
+FORCE:
+
+$(BUILD)/tests/suites.h: $(TEST_SRC) $(BUILD)/tests/sources.list
 	@mkdir -p $(dir $@)
 	grep -ho '^Suite \*cgan_test_[a-z0-9_]*_suite(void)' $(TEST_SRC) | \
 	    sed 's/^Suite \*\(.*\)(void)/SUITE(\1)/' > $@.tmp && mv $@.tmp $@
