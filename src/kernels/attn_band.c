@@ -56,27 +56,30 @@ AVX512 static void band_avx512(const float *a, int64_t lda, int64_t P, const flo
     for (; c < C; c += 16) band_cols1(a, lda, P, vT + c, C, oT + c);
 }
 
-/* exp(x) for x <= 0 (scores minus their row maximum), 16 lanes: the same
- * range reduction and Cephes polynomial as exp_approx.h's scalar form, with
- * 2^k applied by scalef (no exponent-bit arithmetic, no overflow). */
-AVX512 static inline __m512 exp_nonpos16(__m512 x) {
-    x = _mm512_max_ps(x, _mm512_set1_ps(-87.0f));
-    __m512 fk = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
-                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m512 r = _mm512_fnmadd_ps(fk, _mm512_set1_ps(0.693359375f), x);
-    r = _mm512_fnmadd_ps(fk, _mm512_set1_ps(-2.12194440e-4f), r);
-    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-    __m512 y = _mm512_fmadd_ps(_mm512_mul_ps(p, r), r, _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
-    return _mm512_scalef_ps(y, fk);
+/* 2^x for x <= 0 (scores in base-2 units minus their row maximum), 16
+ * lanes: x = k + f with k an integer and |f| <= 1/2, 2^f by its Taylor
+ * polynomial of degree 6 (relative error below 1.2e-7, two ulps), 2^k
+ * applied by scalef (no exponent-bit arithmetic, no overflow).  The
+ * scores are taken in base 2 (queries scaled by log2 e) so that no
+ * multiplication by log2 e and no two-part ln 2 reduction is needed. */
+AVX512 static inline __m512 exp2_nonpos16(__m512 x) {
+    x = _mm512_max_ps(x, _mm512_set1_ps(-125.0f));
+    __m512 k = _mm512_roundscale_ps(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 f = _mm512_sub_ps(x, k);
+    __m512 p = _mm512_set1_ps(1.5403530393e-4f);
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.3333558147e-3f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(9.6181291076e-3f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(5.5504108665e-2f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(2.4022650696e-1f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(6.9314718056e-1f));
+    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.0f));
+    return _mm512_scalef_ps(p, k);
 }
 
-/* Scores for any Cq: 8 broadcasts of queries per key channel and 16 keys;
- * mx[r] receives the rows' running maxima. */
+#define LOG2E 1.44269504088896341f
+
+/* Scores (in base 2: times log2 e) for any Cq: 8 broadcasts of queries per
+ * key channel and 16 keys; mx[r] receives the rows' running maxima. */
 AVX512 static void scores_any(const float *q, const float *k, int64_t Cq, int64_t P, int64_t i0,
                               int64_t rows, float *a, __m512 *mx) {
     for (int64_t j = 0; j < P; j += 16) {
@@ -89,23 +92,24 @@ AVX512 static void scores_any(const float *q, const float *k, int64_t Cq, int64_
                 s[r] = _mm512_fmadd_ps(_mm512_set1_ps(qc[r < rows ? r : 0]), kc, s[r]);
         }
         for (int r = 0; r < BAND; r++) {
+            s[r] = _mm512_mul_ps(s[r], _mm512_set1_ps(LOG2E));
             _mm512_storeu_ps(a + r * P + j, s[r]);
             mx[r] = _mm512_max_ps(mx[r], s[r]);
         }
     }
 }
 
-/* Scores of two rows (query columns iq0, iq1) against all P keys for the
- * paper's Cq = 8, P a multiple of 64: the rows' 16 query values stay in
- * registers as broadcasts, so 4 loads of keys feed 8 FMAs, where
- * scores_any needs a broadcast for every FMA. */
+/* Scores (in base 2) of two rows (query columns iq0, iq1) against all P
+ * keys for the paper's Cq = 8, P a multiple of 64: the rows' 16 query
+ * values, times log2 e, stay in registers as broadcasts, so 4 loads of
+ * keys feed 8 FMAs, where scores_any needs a broadcast for every FMA. */
 AVX512 static void scores_2rows_cq8(const float *q, const float *k, int64_t P, int64_t iq0,
                                     int64_t iq1, float *a0, float *a1, __m512 *mx0,
                                     __m512 *mx1) {
     __m512 q0[8], q1[8];
     for (int c = 0; c < 8; c++) {
-        q0[c] = _mm512_set1_ps(q[c * P + iq0]);
-        q1[c] = _mm512_set1_ps(q[c * P + iq1]);
+        q0[c] = _mm512_set1_ps(q[c * P + iq0] * LOG2E);
+        q1[c] = _mm512_set1_ps(q[c * P + iq1] * LOG2E);
     }
     __m512 m0 = _mm512_set1_ps(-INFINITY), m1 = m0;
     for (int64_t j = 0; j < P; j += 64) {
@@ -127,8 +131,9 @@ AVX512 static void scores_2rows_cq8(const float *q, const float *k, int64_t P, i
     *mx0 = m0, *mx1 = m1;
 }
 
-/* a [BAND, P] = exp(Q^T K - row max) for rows i0.. (the band's last rows
- * repeat row i0 when the band is short); inv[r] = 1 / the row's sum. */
+/* a [BAND, P] = exp(Q^T K - row max), as 2^ of the base-2 scores, for
+ * rows i0.. (the band's last rows repeat row i0 when the band is short);
+ * inv[r] = 1 / the row's sum. */
 AVX512 static void scores_avx512(const float *q, const float *k, int64_t Cq, int64_t P,
                                  int64_t i0, int64_t rows, float *a, float *inv) {
     __m512 mx[BAND];
@@ -148,8 +153,8 @@ AVX512 static void scores_avx512(const float *q, const float *k, int64_t Cq, int
         __m512 sum0 = _mm512_setzero_ps(), sum1 = sum0;
         float *row0 = a + r * P, *row1 = row0 + P;
         for (int64_t j = 0; j < P; j += 16) {
-            __m512 e0 = exp_nonpos16(_mm512_sub_ps(_mm512_loadu_ps(row0 + j), m0));
-            __m512 e1 = exp_nonpos16(_mm512_sub_ps(_mm512_loadu_ps(row1 + j), m1));
+            __m512 e0 = exp2_nonpos16(_mm512_sub_ps(_mm512_loadu_ps(row0 + j), m0));
+            __m512 e1 = exp2_nonpos16(_mm512_sub_ps(_mm512_loadu_ps(row1 + j), m1));
             _mm512_storeu_ps(row0 + j, e0);
             _mm512_storeu_ps(row1 + j, e1);
             sum0 = _mm512_add_ps(sum0, e0);
@@ -181,8 +186,11 @@ AVX512 static void store_band(const float *oT, const float *inv, int64_t C, int6
             _mm512_castpd256_pd512(_mm256_castps_pd(_mm256_loadu_ps(x + o0))),
             _mm256_castps_pd(_mm256_loadu_ps(x + o1)), 1));
         __m512 yv = _mm512_fmadd_ps(g, v, xv);
-        _mm256_storeu_ps(o + o0, _mm512_castps512_ps256(v));
-        _mm256_storeu_ps(o + o1, _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+        if (o) {
+            _mm256_storeu_ps(o + o0, _mm512_castps512_ps256(v));
+            __m512d vd = _mm512_castps_pd(v);
+            _mm256_storeu_ps(o + o1, _mm256_castpd_ps(_mm512_extractf64x4_pd(vd, 1)));
+        }
         _mm256_storeu_ps(y + o0, _mm512_castps512_ps256(yv));
         _mm256_storeu_ps(y + o1, _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(yv), 1)));
     }
@@ -204,7 +212,7 @@ AVX512 static void attn_band_avx512(const float *q, const float *k, int64_t Cq, 
     for (int64_t r = 0; r < rows; r++)
         for (int64_t c = 0; c < C; c++) {
             float v = oT[r * C + c] * inv[r];
-            o[c * P + i0 + r] = v;
+            if (o) o[c * P + i0 + r] = v;
             y[c * P + i0 + r] = gamma * v + x[c * P + i0 + r];
         }
 }
@@ -234,7 +242,7 @@ void cgan__attn_band(const float *q, const float *k, int64_t Cq, int64_t P, int6
     for (int64_t c = 0; c < C; c++)
         for (int64_t r = 0; r < rows; r++) {
             float v = oT[r * C + c];
-            o[c * P + i0 + r] = v;
+            if (o) o[c * P + i0 + r] = v;
             y[c * P + i0 + r] = gamma * v + x[c * P + i0 + r];
         }
 }

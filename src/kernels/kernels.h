@@ -191,9 +191,10 @@ void cgan__softmax_bwd_rows(const float *a, float *g, int64_t rows, int64_t cols
 /* ----------------------------------------------------------- attn_band.c */
 /* One band of rows i0..i1-1 (at most CGAN__ATTN_BAND) of the attention:
  * O[c, i] = sum_j softmax_j(Q^T K)[i, j] vT[j, c] for q, k [Cq, P] and vT
- * [P, C], written to o [C, P] with y [C, P] = gamma O + x; a and oT are
- * scratch of CGAN__ATTN_BAND * P and CGAN__ATTN_BAND * C floats.  The band's
- * rows of the P x P matrix stay in L1 (no 4 MiB matrix per image). */
+ * [P, C], written to o [C, P] (unless o is NULL) with y [C, P] = gamma O +
+ * x; a and oT are scratch of CGAN__ATTN_BAND * P and CGAN__ATTN_BAND * C
+ * floats.  The band's rows of the P x P matrix stay in L1 (no 4 MiB matrix
+ * per image). */
 #define CGAN__ATTN_BAND 8
 void cgan__attn_band(const float *q, const float *k, int64_t Cq, int64_t P, int64_t i0,
                      int64_t i1, const float *vT, int64_t C, float *a, float *oT,

@@ -26,6 +26,7 @@ typedef struct sa_job {
     const cgan_tensor *x, *dout;
     float *din, *ws, *dqkv; /* dqkv: [C2, N*P], image n in columns n*P.. */
     float *vt;              /* forward: V^T of every image, [N, P, C] */
+    float *o;               /* forward: where O goes (cache[1]), NULL when not kept */
     int64_t N, C, Cq, C2, P;
     float gamma;
 } sa_job;
@@ -74,7 +75,7 @@ static void attend_bands(void *ctx, int64_t b, int64_t e, int part) {
         int64_t n = t / nb, i0 = t % nb * BAND, i1 = i0 + BAND < P ? i0 + BAND : P;
         const float *qkv = j->l->cache[0]->data + n * C2 * P;
         cgan__attn_band(qkv, qkv + Cq * P, Cq, P, i0, i1, j->vt + n * P * C, C, a, ot,
-                        j->x->data + n * C * P, j->gamma, j->l->cache[1]->data + n * C * P,
+                        j->x->data + n * C * P, j->gamma, j->o ? j->o + n * C * P : NULL,
                         j->l->out->data + n * C * P);
     }
 }
@@ -96,7 +97,9 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     float *ws = cgan__ws_get(l->ws, (size_t)(scratch + N * P * C));
     if (ws == NULL) return CGAN_ENOMEM;
     const float *W = l->param_block;
-    sa_job j = {l, x, NULL, NULL, ws, NULL, ws + scratch, N, C, Cq, C2, P, W[C2 * C + C2]};
+    /* O is kept for gamma's gradient only */
+    sa_job j = {l, x, NULL, NULL, ws, NULL, ws + scratch, keep ? l->cache[1]->data : NULL,
+                N, C, Cq, C2, P, W[C2 * C + C2]};
     cgan__parallel_for(N, 1, project_images, &j);
     cgan__parallel_for(N * bands(P), BANDS_PER_ITEM, attend_bands, &j);
     return CGAN_OK;
@@ -150,7 +153,8 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
     float *ws = cgan__ws_get(l->ws, (size_t)(parts * 2 * BWD_ROWS * P + C2 * NP + C * NP));
     if (ws == NULL) return CGAN_ENOMEM;
     float *dqkv = ws + parts * 2 * BWD_ROWS * P, *xt = dqkv + C2 * NP;
-    sa_job j = {l, x, dout, din[0] ? din[0]->data : NULL, ws, dqkv, NULL, N, C, Cq, C2, P, gamma};
+    sa_job j = {l, x, dout, din[0] ? din[0]->data : NULL, ws, dqkv, NULL, NULL, N, C, Cq, C2, P,
+                gamma};
     cgan__parallel_for(N, 1, backward_images, &j);
     if (want_params) { /* one GEMM over the whole batch: dW += dQKV X^T */
         cgan__nchw_to_cn_par(x->data, N, C, P, xt);
