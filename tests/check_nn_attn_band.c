@@ -4,12 +4,16 @@
  * remainders and with both (C = 64, 48, 80; P a multiple of 16), and the
  * portable loop (C = 8, not a multiple of 16; P = 36, not a multiple of 16,
  * whose last band is short).  Scores reach about +-40 so the row maximum
- * matters.  The kernel writes O and y = gamma O + x (gamma 0.75 here) for
- * the band's columns; both are checked, and that nothing else is written.
- * The layer as a whole is checked against PyTorch in nn_torch. */
+ * matters.  The bands' rows are staged four bands at a time, then
+ * cgan__attn_store writes O and y = gamma O + x (gamma 0.75 here) for their
+ * columns (32 rows: the 16-row path; 4 at the end of P = 36: the portable
+ * one); both are checked, and that nothing else is written.  The layer as
+ * a whole is checked against PyTorch in nn_torch. */
 #include "test_util.h"
 
 #include "kernels/kernels.h"
+
+#define STAGED 4 /* bands whose rows are stored together */
 
 typedef struct band_case {
     int64_t Cq, C, P;
@@ -37,7 +41,7 @@ START_TEST(band_matches_double_reference) {
     int64_t Cq = k->Cq, C = k->C, P = k->P;
     float *q = malloc(sizeof(float) * Cq * P), *kk = malloc(sizeof(float) * Cq * P);
     float *vt = malloc(sizeof(float) * P * C), *a = malloc(sizeof(float) * CGAN__ATTN_BAND * P);
-    float *ot = malloc(sizeof(float) * CGAN__ATTN_BAND * C);
+    float *ot = malloc(sizeof(float) * STAGED * CGAN__ATTN_BAND * C);
     float *x = malloc(sizeof(float) * C * P), *o = malloc(sizeof(float) * C * P);
     float *y = malloc(sizeof(float) * C * P);
     const float gamma = 0.75f, unset = -1234.5f;
@@ -47,13 +51,17 @@ START_TEST(band_matches_double_reference) {
     for (int64_t i = 0; i < P * C; i++) vt[i] = 2.0f * test_rand_uniform(&seed);
     for (int64_t i = 0; i < P * C; i++) x[i] = test_rand_uniform(&seed), o[i] = y[i] = unset;
     double worst = 0.0;
-    for (int64_t i0 = 0; i0 < P; i0 += CGAN__ATTN_BAND) {
-        int64_t i1 = i0 + CGAN__ATTN_BAND < P ? i0 + CGAN__ATTN_BAND : P;
-        cgan__attn_band(q, kk, Cq, P, i0, i1, vt, C, a, ot, x, gamma, o, y);
-        /* the band wrote its columns of o and y, and not yet the next band's */
-        for (int64_t c = 0; c < C && i1 < P; c++)
-            ck_assert(o[c * P + i1] == unset && y[c * P + i1] == unset);
-        for (int64_t i = i0; i < i1; i++) {
+    for (int64_t s0 = 0; s0 < P; s0 += STAGED * CGAN__ATTN_BAND) {
+        int64_t s1 = s0 + STAGED * CGAN__ATTN_BAND < P ? s0 + STAGED * CGAN__ATTN_BAND : P;
+        for (int64_t i0 = s0; i0 < s1; i0 += CGAN__ATTN_BAND) {
+            int64_t i1 = i0 + CGAN__ATTN_BAND < s1 ? i0 + CGAN__ATTN_BAND : s1;
+            cgan__attn_band(q, kk, Cq, P, i0, i1, vt, C, a, ot + (i0 - s0) * C);
+        }
+        cgan__attn_store(ot, s1 - s0, C, P, s0, x, gamma, o, y);
+        /* the store wrote these columns of o and y, and not yet the next ones */
+        for (int64_t c = 0; c < C && s1 < P; c++)
+            ck_assert(o[c * P + s1] == unset && y[c * P + s1] == unset);
+        for (int64_t i = s0; i < s1; i++) {
             softmax_row_double(q, kk, Cq, P, i, s);
             for (int64_t c = 0; c < C; c++) {
                 double want = 0.0;

@@ -2,11 +2,13 @@
  * band's scores Q^T K, their softmax, and the value product
  * oT[r, c] = sum_j a[r, j] vT[j, c], all while the band is still in L1,
  * instead of writing the whole P x P matrix (4 MiB per 32x32 image) and
- * reading it back through a GEMM's packing; then the band's columns of
- * O [C, P] and of the layer's output gamma O + x.  With AVX-512 the band's 8
+ * reading it back through a GEMM's packing.  With AVX-512 the band's 8
  * rows x 64 columns live in 32 registers and each step j costs 4 loads of
  * vT and 8 broadcasts of a; other machines, and shapes that are not
- * multiples of 16, take softmax.c's rows and a portable loop. */
+ * multiples of 16, take softmax.c's rows and a portable loop.  Then, for
+ * several bands at once (cgan__attn_store), their columns of O [C, P] and
+ * of the layer's output gamma O + x: with 16 rows or more each channel's
+ * part is a whole cache line, where one band's is half of one. */
 #include "avx512.h"
 #include "kernels.h"
 
@@ -165,55 +167,37 @@ AVX512 static void scores_avx512(const float *q, const float *k, int64_t Cq, int
     }
 }
 
-/* Columns i0..i0+7 of o and y from the band's unnormalised oT [8, C]: two
- * channels at a time, their 16 values gathered down oT's columns and scaled
- * by the rows' 1/sum (the softmax's division, applied to C outputs a row
- * instead of P exponentials). */
-AVX512 static void store_band(const float *oT, const float *inv, int64_t C, int64_t P,
-                              int64_t i0, const float *x, float gamma, float *o, float *y) {
-    __m512i idx = _mm512_set_epi32(
-        (int)(7 * C + 1), (int)(6 * C + 1), (int)(5 * C + 1), (int)(4 * C + 1), (int)(3 * C + 1),
-        (int)(2 * C + 1), (int)(C + 1), 1, (int)(7 * C), (int)(6 * C), (int)(5 * C), (int)(4 * C),
-        (int)(3 * C), (int)(2 * C), (int)C, 0);
-    __m256 inv8 = _mm256_loadu_ps(inv);
-    __m512 scale = _mm512_castpd_ps(_mm512_insertf64x4(
-        _mm512_castpd256_pd512(_mm256_castps_pd(inv8)), _mm256_castps_pd(inv8), 1));
-    __m512 g = _mm512_set1_ps(gamma);
-    for (int64_t c = 0; c < C; c += 2) {
-        __m512 v = _mm512_mul_ps(_mm512_i32gather_ps(idx, oT + c, 4), scale);
-        int64_t o0 = c * P + i0, o1 = o0 + P;
-        __m512 xv = _mm512_castpd_ps(_mm512_insertf64x4(
-            _mm512_castpd256_pd512(_mm256_castps_pd(_mm256_loadu_ps(x + o0))),
-            _mm256_castps_pd(_mm256_loadu_ps(x + o1)), 1));
-        __m512 yv = _mm512_fmadd_ps(g, v, xv);
-        if (o) {
-            _mm256_storeu_ps(o + o0, _mm512_castps512_ps256(v));
-            __m512d vd = _mm512_castps_pd(v);
-            _mm256_storeu_ps(o + o1, _mm256_castpd_ps(_mm512_extractf64x4_pd(vd, 1)));
-        }
-        _mm256_storeu_ps(y + o0, _mm512_castps512_ps256(yv));
-        _mm256_storeu_ps(y + o1, _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(yv), 1)));
+/* The whole band: unnormalised exponentials, their product with V^T, then
+ * each row of ot scaled by the row's 1/sum (the softmax's division,
+ * applied to C outputs a row instead of P exponentials). */
+AVX512 static void attn_band_avx512(const float *q, const float *k, int64_t Cq, int64_t P,
+                                    int64_t i0, int64_t rows, const float *vT, int64_t C,
+                                    float *a, float *ot) {
+    float inv[BAND];
+    scores_avx512(q, k, Cq, P, i0, rows, a, inv);
+    band_avx512(a, P, P, vT, C, ot);
+    for (int64_t r = 0; r < rows; r++) {
+        __m512 f = _mm512_set1_ps(inv[r]);
+        for (int64_t c = 0; c < C; c += 16)
+            _mm512_storeu_ps(ot + r * C + c, _mm512_mul_ps(f, _mm512_loadu_ps(ot + r * C + c)));
     }
 }
 
-/* The whole band: unnormalised exponentials, their product with V^T, and
- * the rows' outputs; a short band (rows < 8) is stored element by element. */
-AVX512 static void attn_band_avx512(const float *q, const float *k, int64_t Cq, int64_t P,
-                                    int64_t i0, int64_t rows, const float *vT, int64_t C,
-                                    float *a, float *oT, const float *x, float gamma, float *o,
-                                    float *y) {
-    float inv[BAND];
-    scores_avx512(q, k, Cq, P, i0, rows, a, inv);
-    band_avx512(a, P, P, vT, C, oT);
-    if (rows == BAND) {
-        store_band(oT, inv, C, P, i0, x, gamma, o, y);
-        return;
-    }
-    for (int64_t r = 0; r < rows; r++)
-        for (int64_t c = 0; c < C; c++) {
-            float v = oT[r * C + c] * inv[r];
-            if (o) o[c * P + i0 + r] = v;
-            y[c * P + i0 + r] = gamma * v + x[c * P + i0 + r];
+/* Columns i0 .. i0 + rows - 1 of o and y from ot [rows, C], rows a
+ * multiple of 16: per channel, 16 rows gathered down ot's column and
+ * stored as one line of o and of y. */
+AVX512 static void store_avx512(const float *ot, int64_t rows, int64_t C, int64_t P, int64_t i0,
+                                const float *x, float gamma, float *o, float *y) {
+    __m512i idx = _mm512_mullo_epi32(
+        _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
+        _mm512_set1_epi32((int)C));
+    __m512 g = _mm512_set1_ps(gamma);
+    for (int64_t c = 0; c < C; c++)
+        for (int64_t r0 = 0; r0 < rows; r0 += 16) {
+            __m512 v = _mm512_i32gather_ps(idx, ot + r0 * C + c, 4);
+            int64_t at = c * P + i0 + r0;
+            if (o) _mm512_storeu_ps(o + at, v);
+            _mm512_storeu_ps(y + at, _mm512_fmadd_ps(g, v, _mm512_loadu_ps(x + at)));
         }
 }
 /* row r of a [BAND, P] times inv[r] */
@@ -227,23 +211,33 @@ AVX512 static void scale_rows(float *a, int64_t P, const float *inv) {
 #endif
 
 void cgan__attn_band(const float *q, const float *k, int64_t Cq, int64_t P, int64_t i0,
-                     int64_t i1, const float *vT, int64_t C, float *a, float *oT,
-                     const float *x, float gamma, float *o, float *y) {
+                     int64_t i1, const float *vT, int64_t C, float *a, float *ot) {
     int64_t rows = i1 - i0;
 #ifdef CGAN__AVX512_KERNELS
     if (C % 16 == 0 && P % 16 == 0 && __builtin_cpu_supports("avx512f")) {
-        attn_band_avx512(q, k, Cq, P, i0, rows, vT, C, a, oT, x, gamma, o, y);
+        attn_band_avx512(q, k, Cq, P, i0, rows, vT, C, a, ot);
         return;
     }
 #endif
     cgan__attn_softmax_rows(q, k, P, Cq, i0, i1, a);
     if (rows < BAND) memset(a + rows * P, 0, (size_t)((BAND - rows) * P) * sizeof *a);
-    band_portable(a, P, P, vT, C, oT);
+    band_portable(a, P, P, vT, C, ot);
+}
+
+void cgan__attn_store(const float *ot, int64_t rows, int64_t C, int64_t P, int64_t i0,
+                      const float *x, float gamma, float *o, float *y) {
+#ifdef CGAN__AVX512_KERNELS
+    if (rows % 16 == 0 && __builtin_cpu_supports("avx512f")) {
+        store_avx512(ot, rows, C, P, i0, x, gamma, o, y);
+        return;
+    }
+#endif
     for (int64_t c = 0; c < C; c++)
         for (int64_t r = 0; r < rows; r++) {
-            float v = oT[r * C + c];
-            if (o) o[c * P + i0 + r] = v;
-            y[c * P + i0 + r] = gamma * v + x[c * P + i0 + r];
+            float v = ot[r * C + c];
+            int64_t at = c * P + i0 + r;
+            if (o) o[at] = v;
+            y[at] = gamma * v + x[at];
         }
 }
 

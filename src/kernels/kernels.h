@@ -190,15 +190,17 @@ void cgan__softmax_bwd_rows(const float *a, float *g, int64_t rows, int64_t cols
 
 /* ----------------------------------------------------------- attn_band.c */
 /* One band of rows i0..i1-1 (at most CGAN__ATTN_BAND) of the attention:
- * O[c, i] = sum_j softmax_j(Q^T K)[i, j] vT[j, c] for q, k [Cq, P] and vT
- * [P, C], written to o [C, P] (unless o is NULL) with y [C, P] = gamma O +
- * x; a and oT are scratch of CGAN__ATTN_BAND * P and CGAN__ATTN_BAND * C
- * floats.  The band's rows of the P x P matrix stay in L1 (no 4 MiB matrix
- * per image). */
+ * ot[i - i0, c] = O[c, i] = sum_j softmax_j(Q^T K)[i, j] vT[j, c] for q, k
+ * [Cq, P] and vT [P, C]; a is scratch of CGAN__ATTN_BAND * P floats, ot
+ * has CGAN__ATTN_BAND rows of C.  The band's rows of the P x P matrix stay
+ * in L1 (no 4 MiB matrix per image). */
 #define CGAN__ATTN_BAND 8
 void cgan__attn_band(const float *q, const float *k, int64_t Cq, int64_t P, int64_t i0,
-                     int64_t i1, const float *vT, int64_t C, float *a, float *oT,
-                     const float *x, float gamma, float *o, float *y);
+                     int64_t i1, const float *vT, int64_t C, float *a, float *ot);
+/* Columns i0 .. i0 + rows - 1 of o [C, P] (unless o is NULL) and of
+ * y = gamma O + x from ot [rows, C], the rows of consecutive bands. */
+void cgan__attn_store(const float *ot, int64_t rows, int64_t C, int64_t P, int64_t i0,
+                      const float *x, float gamma, float *o, float *y);
 /* Rows i0..i1-1 of softmax(Q^T K) into a [i1 - i0, P] (as
  * cgan__attn_softmax_rows, with the band kernel's loops where they apply). */
 void cgan__attn_softmax_band(const float *q, const float *k, int64_t Cq, int64_t P, int64_t i0,

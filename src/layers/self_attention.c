@@ -65,18 +65,29 @@ static void project_images(void *ctx, int64_t b, int64_t e, int part) {
 }
 
 /* Forward, second pass over bands of rows of every image's A: the band's
- * rows of softmax(Q^T K), then O[:, band] = V A[band, :]^T and y = gamma O + x
- * for those columns.  Rows past P in the last band are zeros, never stored. */
+ * rows of softmax(Q^T K) and O[:, band] = V A[band, :]^T, staged as rows
+ * of O^T for up to BANDS_PER_ITEM consecutive bands of one image, then
+ * their columns of O and y = gamma O + x stored together.  Rows past P in
+ * the last band are zeros, never stored. */
 static void attend_bands(void *ctx, int64_t b, int64_t e, int part) {
     const sa_job *j = ctx;
     int64_t C = j->C, Cq = j->Cq, C2 = j->C2, P = j->P, nb = bands(P);
-    float *a = j->ws + (int64_t)part * BAND * (P + C), *ot = a + BAND * P;
-    for (int64_t t = b; t < e; t++) {
-        int64_t n = t / nb, i0 = t % nb * BAND, i1 = i0 + BAND < P ? i0 + BAND : P;
+    float *a = j->ws + (int64_t)part * BAND * (P + BANDS_PER_ITEM * C), *stage = a + BAND * P;
+    int64_t n = -1, s0 = 0, s1 = 0; /* the staged rows s0..s1-1 of image n */
+    for (int64_t t = b; t <= e; t++) {
+        int64_t tn = t < e ? t / nb : -1, i0 = t % nb * BAND;
+        if (n >= 0 && (tn != n || s1 - s0 == BANDS_PER_ITEM * BAND)) {
+            cgan__attn_store(stage, s1 - s0, C, P, s0, j->x->data + n * C * P, j->gamma,
+                             j->o ? j->o + n * C * P : NULL, j->l->out->data + n * C * P);
+            n = -1;
+        }
+        if (t == e) break;
+        int64_t i1 = i0 + BAND < P ? i0 + BAND : P;
+        if (n < 0) n = tn, s0 = s1 = i0;
         const float *qkv = j->l->cache[0]->data + n * C2 * P;
-        cgan__attn_band(qkv, qkv + Cq * P, Cq, P, i0, i1, j->vt + n * P * C, C, a, ot,
-                        j->x->data + n * C * P, j->gamma, j->o ? j->o + n * C * P : NULL,
-                        j->l->out->data + n * C * P);
+        cgan__attn_band(qkv, qkv + Cq * P, Cq, P, i0, i1, j->vt + n * P * C, C, a,
+                        stage + (i0 - s0) * C);
+        s1 = i1;
     }
 }
 
@@ -93,7 +104,7 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     if ((rc = cgan__tensor_resize(l->out, 4, x->shape)) != CGAN_OK ||
         (rc = cgan__cache(l, 0, 3, qs)) != CGAN_OK || (rc = cgan__cache(l, 1, 3, os)) != CGAN_OK)
         return rc;
-    int64_t scratch = cgan__parallel_max() * BAND * (P + C);
+    int64_t scratch = cgan__parallel_max() * BAND * (P + BANDS_PER_ITEM * C);
     float *ws = cgan__ws_get(l->ws, (size_t)(scratch + N * P * C));
     if (ws == NULL) return CGAN_ENOMEM;
     const float *W = l->param_block;
