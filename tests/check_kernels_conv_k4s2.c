@@ -27,7 +27,7 @@ START_TEST(k4s2_matches_direct_convolution) {
     size_t scratch_n = (size_t)((K + Co) * c * Ho * Wo);
     float *x = malloc(sizeof(float) * xn), *w = malloc(sizeof(float) * Co * K);
     float *b = malloc(sizeof(float) * Co), *y = malloc(sizeof(float) * yn);
-    float *scratch = malloc(sizeof(float) * scratch_n);
+    float *scratch = malloc(sizeof(float) * scratch_n), *packed = NULL, *y2 = NULL;
     uint64_t s = 0x2545F4914F6CDD1Dull;
     for (int64_t i = 0; i < xn; i++) x[i] = test_rand_uniform(&s);
     for (int64_t i = 0; i < Co * K; i++) w[i] = test_rand_uniform(&s);
@@ -55,8 +55,15 @@ START_TEST(k4s2_matches_direct_convolution) {
                                   "case %d: y[%lld][%lld][%lld][%lld] = %.9g, direct %.9g", _i,
                                   (long long)n, (long long)o, (long long)i, (long long)j, got, want);
                 }
+    /* the weights packed beforehand (cgan__chunk_hints.packed_w): the same bits */
+    packed = malloc(sizeof(float) * Co * K), y2 = malloc(sizeof(float) * yn);
+    cgan__conv_k4s2p1_pack(w, Ci, Co, packed);
+    cgan__chunk_hints with_packed = {NULL, NULL, 0, 0, packed};
+    ck_assert(cgan__conv_k4s2p1_fwd(x, c, Ci, H, W, w, Co, t->bias ? b : NULL, y2, scratch,
+                                    scratch_n, &with_packed));
+    ck_assert(memcmp(y, y2, sizeof(float) * yn) == 0);
 out:
-    free(x), free(w), free(b), free(y), free(scratch);
+    free(x), free(w), free(b), free(y), free(scratch), free(packed), free(y2);
 }
 END_TEST
 

@@ -22,7 +22,7 @@ static const kt_case cases[] = {
 
 START_TEST(convt_matches_scatter) {
     const kt_case *t = &cases[_i / 2];
-    const cgan__chunk_hints stream = {NULL, NULL, 0, 1};
+    const cgan__chunk_hints stream = {NULL, NULL, 0, 1, NULL};
     int64_t c = t->c, Ci = t->Cin, Co = t->Cout, Hi = t->Hi, Wi = t->Wi, Ho = 2 * Hi, Wo = 2 * Wi;
     int64_t xn = c * Ci * Hi * Wi, yn = c * Co * Ho * Wo;
     size_t scratch_n = (size_t)(2 * Co * 256 + 2 * 256 * c * Hi * Wi + 1024); /* ample */
@@ -30,7 +30,7 @@ START_TEST(convt_matches_scatter) {
     float *b = malloc(sizeof(float) * Co);
     float *y = aligned_alloc(64, (sizeof(float) * (size_t)yn + 63) / 64 * 64);
     double *want = calloc((size_t)yn, sizeof(double)), *scale = calloc((size_t)yn, sizeof(double));
-    float *scratch = malloc(sizeof(float) * scratch_n);
+    float *scratch = malloc(sizeof(float) * scratch_n), *packed = NULL, *y2 = NULL;
     uint64_t s = 0x853C49E6748FEA9Bull;
     for (int64_t i = 0; i < xn; i++) x[i] = test_rand_uniform(&s);
     for (int64_t i = 0; i < Ci * Co * 16; i++) w[i] = test_rand_uniform(&s);
@@ -59,8 +59,17 @@ START_TEST(convt_matches_scatter) {
         ck_assert_msg(fabs(y[at] - wv) <= 1e-6 * scale[at] + 1e-6, "case %d: y[%lld] = %.9g, scatter %.9g",
                       _i, (long long)at, y[at], wv);
     }
+    /* the weights packed beforehand (cgan__chunk_hints.packed_w): the same bits */
+    packed = malloc(sizeof(float) * Ci * Co * 16);
+    y2 = aligned_alloc(64, (sizeof(float) * (size_t)yn + 63) / 64 * 64);
+    cgan__convt_k4s2p1_pack(w, Ci, Co, packed);
+    cgan__chunk_hints with_packed = {NULL, NULL, 0, _i % 2, packed};
+    ck_assert(cgan__convt_k4s2p1(x, c, Ci, Hi, Wi, w, Co, t->bias ? b : NULL, y2, scratch,
+                                 scratch_n, &with_packed));
+    ck_assert(memcmp(y, y2, sizeof(float) * yn) == 0);
 out:
-    free(x), free(w), free(b), free(y), free(want), free(scale), free(scratch);
+    free(x), free(w), free(b), free(y), free(want), free(scale), free(scratch), free(packed);
+    free(y2);
 }
 END_TEST
 

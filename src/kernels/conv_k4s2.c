@@ -155,23 +155,36 @@ static void pack_weights(const float *w, int64_t Co, int64_t K, int64_t k0, int6
             for (int r = 0; r < MR; r++) ap[(sl * kc + k) * MR + r] = w[(sl * MR + r) * K + k0 + k];
 }
 
+void cgan__conv_k4s2p1_pack(const float *w, int64_t Ci, int64_t Co, float *packed) {
+    for (int64_t c0 = 0; c0 < Ci; c0 += CH_BLOCK) {
+        int64_t cb = Ci - c0 < CH_BLOCK ? Ci - c0 : CH_BLOCK;
+        pack_weights(w, Co, Ci * 16, c0 * 16, cb * 16, packed + Co * c0 * 16);
+    }
+}
+
+int cgan__conv_k4s2p1_fits(int64_t H, int64_t W, int64_t Co) {
+    int64_t Ho = H / 2, Wo = W / 2, P = Ho * Wo;
+    return H == 2 * Ho && W == 2 * Wo && (Wo == 4 || Wo == 8 || Wo == 16 || Wo == 32) &&
+           (P % NR == 0 || P == 16) && Co % MR == 0 && __builtin_cpu_supports("avx512f");
+}
+
 int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int64_t W,
                           const float *w, int64_t Co, const float *bias, float *y, float *scratch,
                           size_t scratch_floats, const cgan__chunk_hints *hints) {
     int64_t Ho = H / 2, Wo = W / 2, P = Ho * Wo, K = Ci * 16;
     int whole = P % NR == 0, split = P == 16 && c * P % NR == 0; /* strips in one image or two */
-    if (H != 2 * Ho || W != 2 * Wo || (Wo != 4 && Wo != 8 && Wo != 16 && Wo != 32) ||
-        !(whole || split) || Co % MR != 0 || !__builtin_cpu_supports("avx512f"))
-        return 0;
+    if (!cgan__conv_k4s2p1_fits(H, W, Co) || !(whole || split)) return 0;
     int64_t cp = c * P, kcmax = (Ci < CH_BLOCK ? Ci : CH_BLOCK) * 16;
     int direct = whole && (Wo == 16 || Wo == 32); /* rows read in place (deinterleave) */
     size_t b_floats = direct ? (size_t)(c * CH_BLOCK * (H + 2) * 2 * RS(Wo)) : (size_t)(kcmax * cp);
     if ((size_t)(Co * kcmax) + b_floats > scratch_floats) return 0;
-    float *ap = scratch, *bp = scratch + Co * kcmax;
+    float *bp = scratch + Co * kcmax;
+    const float *packed = hints ? hints->packed_w : NULL, *ap = scratch;
     const float *lo[CH_BLOCK * 16], *hi[CH_BLOCK * 16];
     for (int64_t c0 = 0; c0 < Ci; c0 += CH_BLOCK) {
         int64_t cb = Ci - c0 < CH_BLOCK ? Ci - c0 : CH_BLOCK, kc = cb * 16;
-        pack_weights(w, Co, K, c0 * 16, kc, ap);
+        if (packed) ap = packed + Co * c0 * 16; /* blocks of Co * kc, in order */
+        else pack_weights(w, Co, K, c0 * 16, kc, scratch);
         if (direct) deinterleave(x, c, Ci, c0, cb, Ho, Wo, bp);
         else pack_patches(x, c, Ci, c0, cb, Ho, Wo, bp);
         /* while this block computes: the next block's input, or after the
@@ -203,6 +216,15 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
     return 1;
 }
 #else
+void cgan__conv_k4s2p1_pack(const float *w, int64_t Ci, int64_t Co, float *packed) {
+    (void)w, (void)Ci, (void)Co, (void)packed;
+}
+
+int cgan__conv_k4s2p1_fits(int64_t H, int64_t W, int64_t Co) {
+    (void)H, (void)W, (void)Co;
+    return 0;
+}
+
 int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int64_t W,
                           const float *w, int64_t Co, const float *bias, float *y, float *scratch,
                           size_t scratch_floats, const cgan__chunk_hints *hints) {

@@ -143,18 +143,30 @@ static void prefetch_outputs(const float *out, int64_t P, int64_t s, int64_t Wi,
     }
 }
 
+void cgan__convt_k4s2p1_pack(const float *w, int64_t Cin, int64_t Cout, float *packed) {
+    for (int64_t c0 = 0; c0 < Cin; c0 += CH_BLOCK) {
+        int64_t cb = Cin - c0 < CH_BLOCK ? Cin - c0 : CH_BLOCK, kc = cb * 4;
+        for (int k = 0; k < 4; k++) /* (pa, pb) = (k / 2, k % 2) */
+            pack_weights(w, Cout, c0, cb, k / 2, k % 2, packed + Cout * c0 * 16 + k * Cout * kc);
+    }
+}
+
+int cgan__convt_k4s2p1_fits(int64_t Hi, int64_t Wi, int64_t Cout) {
+    return (Wi == 16 || Wi == 32) && Hi * Wi % NR == 0 && Cout % MR == 0 &&
+           __builtin_cpu_supports("avx512f");
+}
+
 int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64_t Wi,
                        const float *w, int64_t Cout, const float *bias, float *y, float *scratch,
                        size_t scratch_floats, const cgan__chunk_hints *hints) {
     int64_t P = Hi * Wi;
-    if ((Wi != 16 && Wi != 32) || P % NR != 0 || Cout % MR != 0 ||
-        !__builtin_cpu_supports("avx512f"))
-        return 0;
+    if (!cgan__convt_k4s2p1_fits(Hi, Wi, Cout)) return 0;
     int64_t cp = c * P, kcmax = (Cin < CH_BLOCK ? Cin : CH_BLOCK) * 4;
     size_t xp_floats = (size_t)(c * (kcmax / 4) * (Hi + 2) * RSP(Wi));
     if ((size_t)(2 * Cout * kcmax + 2 * MR * NR) + xp_floats > scratch_floats) return 0;
-    float *ae = scratch, *ao = ae + Cout * kcmax, *te = ao + Cout * kcmax, *to = te + MR * NR;
-    float *Xp = to + MR * NR;
+    float *te = scratch + 2 * Cout * kcmax, *to = te + MR * NR, *Xp = to + MR * NR;
+    const float *packed = hints ? hints->packed_w : NULL;
+    const float *ae = scratch, *ao = scratch + Cout * kcmax;
     /* an output written once (one channel block) and too large to be read
      * from the caches goes past them: rows of 2 Wi >= 32 floats and planes
      * of 4 P floats keep every 16-float store on a line when y is */
@@ -164,8 +176,13 @@ int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64
         int64_t cb = Cin - c0 < CH_BLOCK ? Cin - c0 : CH_BLOCK, kc = cb * 4;
         pad_inputs(x, c, Cin, c0, cb, Hi, Wi, Xp);
         for (int pa = 0; pa < 2; pa++) {
-            pack_weights(w, Cout, c0, cb, pa, 0, ae);
-            pack_weights(w, Cout, c0, cb, pa, 1, ao);
+            if (packed) { /* per block of Cout * kc * 4, the parities' arrays in order */
+                ae = packed + Cout * c0 * 16 + (2 * pa) * Cout * kc;
+                ao = ae + Cout * kc;
+            } else {
+                pack_weights(w, Cout, c0, cb, pa, 0, scratch);
+                pack_weights(w, Cout, c0, cb, pa, 1, scratch + Cout * kcmax);
+            }
             /* during the block's second pass: the next block's input, or
              * after the last one the next chunk's first block */
             int64_t nc = c0 + CH_BLOCK, ns = cp / NR;
@@ -191,6 +208,15 @@ int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64
     return 1;
 }
 #else
+void cgan__convt_k4s2p1_pack(const float *w, int64_t Cin, int64_t Cout, float *packed) {
+    (void)w, (void)Cin, (void)Cout, (void)packed;
+}
+
+int cgan__convt_k4s2p1_fits(int64_t Hi, int64_t Wi, int64_t Cout) {
+    (void)Hi, (void)Wi, (void)Cout;
+    return 0;
+}
+
 int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64_t Wi,
                        const float *w, int64_t Cout, const float *bias, float *y, float *scratch,
                        size_t scratch_floats, const cgan__chunk_hints *hints) {

@@ -45,11 +45,14 @@ int cgan__sgemm_thin(int ta, int tb, int64_t M, int64_t N, int64_t K, float alph
  * stream_out: the layer's whole output is larger than the last-level
  * cache, so its consumer will not find it there: the transposed kernel
  * then writes an output it writes only once past the caches
- * (non-temporal stores, no read of each line before it is written). */
+ * (non-temporal stores, no read of each line before it is written).
+ * packed_w: the weights already in the kernel's tile order (by its _pack
+ * function, once per layer call instead of once per chunk), or NULL. */
 typedef struct cgan__chunk_hints {
     const float *next_x, *next_dy;
     int64_t next_c;
     int stream_out;
+    const float *packed_w;
 } cgan__chunk_hints;
 
 /* ----------------------------------------------------------- conv_k4s2.c */
@@ -62,6 +65,12 @@ typedef struct cgan__chunk_hints {
 int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int64_t W,
                           const float *w, int64_t Co, const float *bias, float *y, float *scratch,
                           size_t scratch_floats, const cgan__chunk_hints *hints);
+/* w [Co, Ci*16] in that kernel's tile order, Co * Ci * 16 floats into
+ * packed (for cgan__chunk_hints.packed_w); nothing without AVX-512 kernels.
+ * _fits: whether the kernel takes this shape (for some chunk sizes), so
+ * that packing is worth it. */
+void cgan__conv_k4s2p1_pack(const float *w, int64_t Ci, int64_t Co, float *packed);
+int cgan__conv_k4s2p1_fits(int64_t H, int64_t W, int64_t Co);
 
 /* ------------------------------------------------------- conv_k4s2_dw.c */
 /* dw [Co, Ci*16] = beta dw (beta 0 or 1) + the weight gradient of the same
@@ -103,6 +112,10 @@ size_t cgan__conv1_k4s2p1_dw_scratch(int64_t H, int64_t W, int64_t Co);
 int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64_t Wi,
                        const float *w, int64_t Cout, const float *bias, float *y, float *scratch,
                        size_t scratch_floats, const cgan__chunk_hints *hints);
+/* w [Cin, Cout, 4, 4] in that kernel's tile order, Cin * Cout * 16 floats
+ * into packed (for cgan__chunk_hints.packed_w); _fits as above. */
+void cgan__convt_k4s2p1_pack(const float *w, int64_t Cin, int64_t Cout, float *packed);
+int cgan__convt_k4s2p1_fits(int64_t Hi, int64_t Wi, int64_t Cout);
 
 /* -------------------------------------------------------------- im2col.c */
 /* Image x [C,H,W] -> cols [C*k*k, Ho*Wo] at row stride ld: row (c*k+a)*k+b,

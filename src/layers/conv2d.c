@@ -26,7 +26,23 @@ typedef struct conv2d_ctx {
     int64_t H, W, Ho, Wo, Po, K;
     int stream_out; /* what the pass writes (y, or dX) is larger than the last-level cache */
     size_t scratch_floats; /* backward: each chunk's scratch */
+    const float *packed_w; /* the weights in the kernel's tile order, or NULL */
 } conv2d_ctx;
+
+/* Before parallel chunks: the weights once in the order of the kernel the
+ * chunks use (forward: the convolution kernel's; input gradient: the
+ * transposed kernel's, W read as [Co, Ci, 4, 4]), instead of per chunk. */
+static void pack_forward(void *vctx, float *shared) {
+    conv2d_ctx *t = vctx;
+    cgan__conv_k4s2p1_pack(t->l->params[0].value.data, CI(t->l), CO(t->l), shared);
+    t->packed_w = shared;
+}
+
+static void pack_input_grad(void *vctx, float *shared) {
+    conv2d_ctx *t = vctx;
+    cgan__convt_k4s2p1_pack(t->l->params[0].value.data, CO(t->l), CI(t->l), shared);
+    t->packed_w = shared;
+}
 
 /* the convolution of one chunk; scratch: cols [K, c*Po] then Yt [Co, c*Po].
  * Returns 1 when conv2d_lrelu's activation has been applied too. */
@@ -37,7 +53,7 @@ static int conv_chunk(const conv2d_ctx *t, int64_t n0, int64_t c, int64_t next_c
     float *cols = scratch, *yt = scratch + t->K * cp, *y = t->y + n0 * CO(l) * t->Po;
     const float *bias = l->n_params > 1 ? l->params[1].value.data : NULL;
     const float *x = t->x + n0 * CI(l) * t->H * t->W;
-    cgan__chunk_hints hints = {x + c * CI(l) * t->H * t->W, NULL, next_c, 0};
+    cgan__chunk_hints hints = {x + c * CI(l) * t->H * t->W, NULL, next_c, 0, t->packed_w};
     /* a chunk on its own thread: the 4x4 stride-2 kernels of our own where they fit */
     int k4 = conv_k4s2p1_chunk(l, par, t->Ho, t->Wo, t->H, t->W);
     if (k4 && CI(l) == 1 &&
@@ -84,9 +100,11 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     rc = cgan__tensor_resize(l->out, 4, shape);
     if (rc != CGAN_OK) return rc;
     conv2d_ctx t = {l, x->data, NULL, l->out->data, NULL, H, W, Ho, Wo, Po, K,
-                    cgan__exceeds_llc(4.0 * (double)(N * CO(l) * Po)), 0};
+                    cgan__exceeds_llc(4.0 * (double)(N * CO(l) * Po)), 0, NULL};
     int64_t cn = conv_chunk_images(N, Po, K);
-    conv_chunks job = {N, cn, (size_t)((K + CO(l)) * cn * Po), NULL, 0, forward_chunk, &t};
+    int pack = conv_k4s2p1_layer(l, H, W) && CI(l) > 1 && cgan__conv_k4s2p1_fits(H, W, CO(l));
+    conv_chunks job = {N, cn, (size_t)((K + CO(l)) * cn * Po), NULL, 0, forward_chunk, &t,
+                       pack ? pack_forward : NULL, (size_t)(CO(l) * K)};
     return conv_run_chunks(l->ws, &job);
 }
 
@@ -138,8 +156,8 @@ static void backward_chunk(void *vctx, int64_t n0, int64_t c, int64_t next_c, fl
     }
     /* the next chunk: dW reads its x and dY, dX (after dW) its dY */
     const float *dy_next = t->dy + (n0 + c) * CO(l) * t->Po;
-    cgan__chunk_hints for_dw = {x + c * CI(l) * t->H * t->W, dy_next, dx ? 0 : next_c, 0};
-    cgan__chunk_hints for_dx = {dy_next, NULL, next_c, t->stream_out};
+    cgan__chunk_hints for_dw = {x + c * CI(l) * t->H * t->W, dy_next, dx ? 0 : next_c, 0, NULL};
+    cgan__chunk_hints for_dx = {dy_next, NULL, next_c, t->stream_out, t->packed_w};
     int dw_done = !dw || (k4 && cgan__conv_k4s2p1_dw(x, dy, c, CI(l), t->H, t->W, CO(l), dw,
                                                       beta, scratch, room,
                                                       &for_dw));
@@ -180,10 +198,15 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
         scratch = cgan__conv1_k4s2p1_dw_scratch(H, W, CO(l));
     conv2d_ctx t = {l, x->data, dout->data, fused ? l->out->data : NULL,
                     din[0] ? din[0]->data : NULL, H, W, Ho, Wo, Po, K,
-                    cgan__exceeds_llc(4.0 * (double)(N * CI(l) * H * W)), scratch};
+                    cgan__exceeds_llc(4.0 * (double)(N * CI(l) * H * W)), scratch, NULL};
     conv_chunks job = {N, cn, scratch,
                        want_params ? l->params[0].grad.data : NULL,
-                       (size_t)(CO(l) * K + (fused && bias ? CO(l) : 0)), backward_chunk, &t};
+                       (size_t)(CO(l) * K + (fused && bias ? CO(l) : 0)), backward_chunk, &t,
+                       din[0] && conv_k4s2p1_layer(l, H, W) &&
+                               cgan__convt_k4s2p1_fits(Ho, Wo, CI(l))
+                           ? pack_input_grad
+                           : NULL,
+                       (size_t)(CO(l) * K)};
     return conv_run_chunks(l->ws, &job);
 }
 

@@ -86,9 +86,11 @@ int conv_run_chunks(cgan__ws *ws, const conv_chunks *j) {
     groups = (n_chunks + per_group - 1) / per_group;
     size_t stride = line_round(j->scratch_floats), dw_len = j->dw ? line_round(j->dw_floats) : 0;
     size_t parts = (size_t)cgan__parallel_max();
-    float *ws_p = cgan__ws_get(ws, parts * stride + (size_t)groups * dw_len);
+    size_t shared = j->prepare ? line_round(j->shared_floats) : 0;
+    float *ws_p = cgan__ws_get(ws, parts * stride + (size_t)groups * dw_len + shared);
     if (ws_p == NULL) return CGAN_ENOMEM;
     group_job g = {j, n_chunks, per_group, stride, dw_len, ws_p, ws_p + parts * stride};
+    if (j->prepare) j->prepare(j->ctx, ws_p + parts * stride + (size_t)groups * dw_len);
     cgan__parallel_for(groups, 1, run_groups, &g);
     if (j->dw) {
         reduce_job r = {g.partials, groups, dw_len, j->dw};

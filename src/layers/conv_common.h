@@ -48,6 +48,10 @@ static inline int64_t conv_chunk_images(int64_t N, int64_t plane, int64_t rows) 
 typedef void (*conv_chunk_fn)(void *ctx, int64_t n0, int64_t c, int64_t next_c, float *scratch,
                               float *dw, float beta, int par);
 
+/* Before the chunks run in parallel: fill shared (shared_floats, read by
+ * every chunk), e.g. with the weights in a kernel's tile order. */
+typedef void (*conv_prepare_fn)(void *ctx, float *shared);
+
 typedef struct conv_chunks {
     int64_t N, chunk;      /* images, images per chunk (conv_chunk_images) */
     size_t scratch_floats; /* per thread */
@@ -55,6 +59,8 @@ typedef struct conv_chunks {
     size_t dw_floats;
     conv_chunk_fn fn;
     void *ctx;
+    conv_prepare_fn prepare; /* or NULL; called only when chunks run in parallel */
+    size_t shared_floats;
 } conv_chunks;
 
 /* Run fn over every chunk (conv_chunks.c); CGAN_ENOMEM if scratch cannot grow. */
@@ -67,6 +73,12 @@ static inline int conv_k4s2p1_chunk(const cgan_layer *l, int par, int64_t small_
                                     int64_t small_w, int64_t big_h, int64_t big_w) {
     return !par && KS(l) == 4 && ST(l) == 2 && PD(l) == 1 && big_h == 2 * small_h &&
            big_w == 2 * small_w;
+}
+
+/* Whether a layer is 4x4, stride 2, padding 1 with its large plane (big_h
+ * x big_w) twice its small one: the shape the kernels of our own take. */
+static inline int conv_k4s2p1_layer(const cgan_layer *l, int64_t big_h, int64_t big_w) {
+    return KS(l) == 4 && ST(l) == 2 && PD(l) == 1 && big_h % 2 == 0 && big_w % 2 == 0;
 }
 
 /* a GEMM split over the pool, or whole on this thread */

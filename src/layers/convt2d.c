@@ -15,7 +15,24 @@ typedef struct convt2d_ctx {
     int64_t H, W, Ho, Wo, Pin, Pout, Kc;
     int stream_y; /* the output is larger than the last-level cache (cgan__exceeds_llc) */
     size_t scratch_floats; /* backward: each chunk's scratch */
+    const float *packed_w; /* the weights in the kernel's tile order, or NULL */
 } convt2d_ctx;
+
+/* Before parallel chunks: the weights once in the order of the kernel the
+ * chunks use (forward: the transposed kernel's; input gradient: the
+ * convolution kernel's, W read as a convolution's [Ci, Co, 4, 4]), instead
+ * of per chunk. */
+static void pack_forward(void *vctx, float *shared) {
+    convt2d_ctx *t = vctx;
+    cgan__convt_k4s2p1_pack(t->l->params[0].value.data, CI(t->l), CO(t->l), shared);
+    t->packed_w = shared;
+}
+
+static void pack_input_grad(void *vctx, float *shared) {
+    convt2d_ctx *t = vctx;
+    cgan__conv_k4s2p1_pack(t->l->params[0].value.data, CO(t->l), CI(t->l), shared);
+    t->packed_w = shared;
+}
 
 /* The chunk's input as Xt [Ci, c*Pin]: moved into xt, or (one image) the
  * image itself, whose [Ci, Pin] is already that. */
@@ -35,7 +52,8 @@ static void forward_chunk(void *vctx, int64_t n0, int64_t c, int64_t next_c, flo
     float *cols = scratch + CI(l) * cp;
     (void)dw, (void)beta;
     /* a chunk on its own thread: the 4x4 stride-2 kernel of our own where it fits */
-    cgan__chunk_hints hints = {t->x + (n0 + c) * CI(l) * t->Pin, NULL, next_c, t->stream_y};
+    cgan__chunk_hints hints = {t->x + (n0 + c) * CI(l) * t->Pin, NULL, next_c, t->stream_y,
+                               t->packed_w};
     if (conv_k4s2p1_chunk(l, par, t->H, t->W, t->Ho, t->Wo) &&
         cgan__convt_k4s2p1(t->x + n0 * CI(l) * t->Pin, c, CI(l), t->H, t->W,
                            l->params[0].value.data, CO(l),
@@ -65,9 +83,11 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     rc = cgan__tensor_resize(l->out, 4, shape);
     if (rc != CGAN_OK) return rc;
     convt2d_ctx t = {l, x->data, NULL, l->out->data, NULL, H, W, Ho, Wo, Pin, Ho * Wo, Kc,
-                     cgan__exceeds_llc(4.0 * (double)(N * CO(l) * Ho * Wo)), 0};
+                     cgan__exceeds_llc(4.0 * (double)(N * CO(l) * Ho * Wo)), 0, NULL};
     int64_t cn = conv_chunk_images(N, Pin, Kc);
-    conv_chunks job = {N, cn, (size_t)((CI(l) + Kc) * cn * Pin), NULL, 0, forward_chunk, &t};
+    int pack = conv_k4s2p1_layer(l, Ho, Wo) && CO(l) > 1 && cgan__convt_k4s2p1_fits(H, W, CO(l));
+    conv_chunks job = {N, cn, (size_t)((CI(l) + Kc) * cn * Pin), NULL, 0, forward_chunk, &t,
+                       pack ? pack_forward : NULL, (size_t)(CI(l) * Kc)};
     return conv_run_chunks(l->ws, &job);
 }
 
@@ -87,8 +107,8 @@ static void backward_chunk(void *vctx, int64_t n0, int64_t c, int64_t next_c, fl
     int k4 = conv_k4s2p1_chunk(l, par, t->H, t->W, t->Ho, t->Wo);
     /* the next chunk: dW reads its dY (as "x") and x (as "dY"), dX its dY */
     const float *dy_next = dy + c * CO(l) * t->Pout;
-    cgan__chunk_hints for_dw = {dy_next, x + c * CI(l) * t->Pin, t->dx ? 0 : next_c, 0};
-    cgan__chunk_hints for_dx = {dy_next, NULL, next_c, 0};
+    cgan__chunk_hints for_dw = {dy_next, x + c * CI(l) * t->Pin, t->dx ? 0 : next_c, 0, NULL};
+    cgan__chunk_hints for_dx = {dy_next, NULL, next_c, 0, t->packed_w};
     /* one output channel (the generator's last layer): dY is a one-channel
      * image, and the one-channel convolution kernels apply */
     int one = k4 && CO(l) == 1;
@@ -132,10 +152,15 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
     if (CO(l) == 1 && scratch < cgan__conv1_k4s2p1_dw_scratch(Ho, Wo, CI(l)))
         scratch = cgan__conv1_k4s2p1_dw_scratch(Ho, Wo, CI(l));
     convt2d_ctx t = {l, x->data, dout->data, NULL, din[0] ? din[0]->data : NULL,
-                     H, W, Ho, Wo, Pin, Pout, Kc, 0, scratch};
+                     H, W, Ho, Wo, Pin, Pout, Kc, 0, scratch, NULL};
     conv_chunks job = {N, cn, scratch,
                        want_params ? l->params[0].grad.data : NULL, (size_t)(CI(l) * Kc),
-                       backward_chunk, &t};
+                       backward_chunk, &t,
+                       din[0] && conv_k4s2p1_layer(l, Ho, Wo) && CO(l) > 1 &&
+                               cgan__conv_k4s2p1_fits(Ho, Wo, CI(l))
+                           ? pack_input_grad
+                           : NULL,
+                       (size_t)(CI(l) * Kc)};
     return conv_run_chunks(l->ws, &job);
 }
 
