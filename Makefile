@@ -27,8 +27,9 @@ CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
 # Flags every object needs, whatever CFLAGS says.  -fno-math-errno: the
 # library never reads errno after a math call, and with it sqrtf vectorises.
-# GCC's dynamic vectoriser cost model (-O3's) also takes loops that need an
-# alias check, which -O2's leaves scalar; vectorising never reorders a sum,
+# GCC's dynamic vectoriser cost model (-O3's) also takes loops outside the
+# kernels (which get -O3, below) that need an alias check, such as the
+# optimizer's, which -O2's leaves scalar; vectorising never reorders a sum,
 # so results are the same bits.  Compilers without the option go without.
 VECT_CFLAGS := $(shell $(CC) -fvect-cost-model=dynamic -E -x c /dev/null >/dev/null 2>&1 && \
                  echo -fvect-cost-model=dynamic)
@@ -86,7 +87,7 @@ $(BUILD)/%.o: %.c
 # The numeric kernels' loops need the loop vectoriser (GCC's -O2 cost model
 # leaves element-wise selects scalar; -fno-trapping-math lets it if-convert
 # them).  No fast-math: no reassociation, so results are unchanged.
-$(BUILD)/src/kernels/%.o: ALL_CFLAGS += -O3 -fno-math-errno -fno-trapping-math
+$(BUILD)/src/kernels/%.o: ALL_CFLAGS += -O3 -fno-trapping-math
 # im2col and the convolution kernels copy rows of 8-64 floats: as inlined
 # moves, not a memcpy call per row (which GCC otherwise turns each copy
 # loop into).

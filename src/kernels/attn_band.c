@@ -167,6 +167,15 @@ AVX512 static void scores_avx512(const float *q, const float *k, int64_t Cq, int
     }
 }
 
+/* row r of a [rows, n] (n a multiple of 16) times inv[r] */
+AVX512 static void scale_rows(float *a, int64_t rows, int64_t n, const float *inv) {
+    for (int64_t r = 0; r < rows; r++) {
+        __m512 f = _mm512_set1_ps(inv[r]);
+        for (int64_t j = 0; j < n; j += 16)
+            _mm512_storeu_ps(a + r * n + j, _mm512_mul_ps(f, _mm512_loadu_ps(a + r * n + j)));
+    }
+}
+
 /* The whole band: unnormalised exponentials, their product with V^T, then
  * each row of ot scaled by the row's 1/sum (the softmax's division,
  * applied to C outputs a row instead of P exponentials). */
@@ -176,11 +185,7 @@ AVX512 static void attn_band_avx512(const float *q, const float *k, int64_t Cq, 
     float inv[BAND];
     scores_avx512(q, k, Cq, P, i0, rows, a, inv);
     band_avx512(a, P, P, vT, C, ot);
-    for (int64_t r = 0; r < rows; r++) {
-        __m512 f = _mm512_set1_ps(inv[r]);
-        for (int64_t c = 0; c < C; c += 16)
-            _mm512_storeu_ps(ot + r * C + c, _mm512_mul_ps(f, _mm512_loadu_ps(ot + r * C + c)));
-    }
+    scale_rows(ot, rows, C, inv);
 }
 
 /* Columns i0 .. i0 + rows - 1 of o and y from ot [rows, C], rows a
@@ -199,14 +204,6 @@ AVX512 static void store_avx512(const float *ot, int64_t rows, int64_t C, int64_
             if (o) _mm512_storeu_ps(o + at, v);
             _mm512_storeu_ps(y + at, _mm512_fmadd_ps(g, v, _mm512_loadu_ps(x + at)));
         }
-}
-/* row r of a [BAND, P] times inv[r] */
-AVX512 static void scale_rows(float *a, int64_t P, const float *inv) {
-    for (int r = 0; r < BAND; r++) {
-        __m512 f = _mm512_set1_ps(inv[r]);
-        for (int64_t j = 0; j < P; j += 16)
-            _mm512_storeu_ps(a + r * P + j, _mm512_mul_ps(f, _mm512_loadu_ps(a + r * P + j)));
-    }
 }
 #endif
 
@@ -250,7 +247,7 @@ void cgan__attn_softmax_band(const float *q, const float *k, int64_t Cq, int64_t
         for (int64_t r0 = i0; r0 < i1; r0 += BAND) {
             float inv[BAND], *band = a + (r0 - i0) * P;
             scores_avx512(q, k, Cq, P, r0, BAND, band, inv);
-            scale_rows(band, P, inv);
+            scale_rows(band, BAND, P, inv);
         }
         return;
     }

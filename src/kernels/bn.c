@@ -30,8 +30,8 @@ static int64_t min_items(int64_t per_item) {
 
 /* 16 floats as one value (GCC vector extension): each clone of a
  * CGAN__MULTIVERSION loop maps it to its own registers (one AVX-512, two
- * AVX2, four SSE), whatever the optimisation level; at -O2 GCC 12 leaves
- * the equivalent lane-array loops scalar. */
+ * AVX2, four SSE); GCC 12 left the equivalent lane-array loops scalar, even
+ * at -O3. */
 #pragma GCC diagnostic ignored "-Wpsabi" /* the helpers below are inlined: no call ABI */
 typedef float v16 __attribute__((vector_size(64)));
 typedef int32_t v16i __attribute__((vector_size(64)));

@@ -66,19 +66,19 @@ typedef struct conv_chunks {
 /* Run fn over every chunk (conv_chunks.c); CGAN_ENOMEM if scratch cannot grow. */
 int conv_run_chunks(cgan__ws *ws, const conv_chunks *job);
 
-/* Whether a chunk may try the 4x4, stride-2, padding-1 kernels of our own
- * (src/kernels/conv_k4s2*.c, convt_k4s2.c): it runs whole on its thread
+/* Whether a layer is 4x4, stride 2, padding 1 with an even large plane
+ * (big_h x big_w): the shape the kernels of our own
+ * (src/kernels/conv_k4s2*.c, convt_k4s2.c, conv1_k4s2.c) take. */
+static inline int conv_k4s2p1_layer(const cgan_layer *l, int64_t big_h, int64_t big_w) {
+    return KS(l) == 4 && ST(l) == 2 && PD(l) == 1 && big_h % 2 == 0 && big_w % 2 == 0;
+}
+
+/* Whether a chunk may try those kernels: it runs whole on its thread
  * (!par) and the large planes are exactly twice the small ones. */
 static inline int conv_k4s2p1_chunk(const cgan_layer *l, int par, int64_t small_h,
                                     int64_t small_w, int64_t big_h, int64_t big_w) {
-    return !par && KS(l) == 4 && ST(l) == 2 && PD(l) == 1 && big_h == 2 * small_h &&
+    return !par && conv_k4s2p1_layer(l, big_h, big_w) && big_h == 2 * small_h &&
            big_w == 2 * small_w;
-}
-
-/* Whether a layer is 4x4, stride 2, padding 1 with its large plane (big_h
- * x big_w) twice its small one: the shape the kernels of our own take. */
-static inline int conv_k4s2p1_layer(const cgan_layer *l, int64_t big_h, int64_t big_w) {
-    return KS(l) == 4 && ST(l) == 2 && PD(l) == 1 && big_h % 2 == 0 && big_w % 2 == 0;
 }
 
 /* a GEMM split over the pool, or whole on this thread */

@@ -6,10 +6,11 @@
  * P x P matrix A is never kept per sample.  Forward computes it in bands of
  * rows softmaxed and multiplied while in L1 (kernels/attn_band.c, the
  * bands of all images are the pool's items).  Backward recomputes it from
- * Q, K (cheap next to the C-row products) into two P x P scratch matrices
- * per pool thread, whatever the batch, images in parallel one per thread
- * (whole GEMMs), and gathers dQKV of all images ([C2, N*P]) so that dWqkv
- * is one batch-wide GEMM. */
+ * Q, K (cheap next to the C-row products) BWD_ROWS rows at a time into two
+ * scratch bands per pool thread, whatever the batch, images in parallel one
+ * per thread (whole GEMMs), and gathers dQKV of all images ([C2, N*P]) so
+ * that dWqkv is one batch-wide GEMM.  O is saved only when a backward
+ * follows (keep). */
 #include "../core/internal.h"
 #include "../kernels/kernels.h"
 #include "../nn/nn_internal.h"
@@ -73,21 +74,18 @@ static void attend_bands(void *ctx, int64_t b, int64_t e, int part) {
     const sa_job *j = ctx;
     int64_t C = j->C, Cq = j->Cq, C2 = j->C2, P = j->P, nb = bands(P);
     float *a = j->ws + (int64_t)part * BAND * (P + BANDS_PER_ITEM * C), *stage = a + BAND * P;
-    int64_t n = -1, s0 = 0, s1 = 0; /* the staged rows s0..s1-1 of image n */
-    for (int64_t t = b; t <= e; t++) {
-        int64_t tn = t < e ? t / nb : -1, i0 = t % nb * BAND;
-        if (n >= 0 && (tn != n || s1 - s0 == BANDS_PER_ITEM * BAND)) {
-            cgan__attn_store(stage, s1 - s0, C, P, s0, j->x->data + n * C * P, j->gamma,
-                             j->o ? j->o + n * C * P : NULL, j->l->out->data + n * C * P);
-            n = -1;
-        }
-        if (t == e) break;
-        int64_t i1 = i0 + BAND < P ? i0 + BAND : P;
-        if (n < 0) n = tn, s0 = s1 = i0;
+    for (int64_t t = b; t < e;) {
+        /* rows s0..s1-1 of image n: consecutive bands, at most BANDS_PER_ITEM */
+        int64_t n = t / nb, s0 = t % nb * BAND, s1 = s0;
         const float *qkv = j->l->cache[0]->data + n * C2 * P;
-        cgan__attn_band(qkv, qkv + Cq * P, Cq, P, i0, i1, j->vt + n * P * C, C, a,
-                        stage + (i0 - s0) * C);
-        s1 = i1;
+        for (; t < e && t / nb == n && s1 - s0 < BANDS_PER_ITEM * BAND; t++) {
+            int64_t i0 = t % nb * BAND, i1 = i0 + BAND < P ? i0 + BAND : P;
+            cgan__attn_band(qkv, qkv + Cq * P, Cq, P, i0, i1, j->vt + n * P * C, C, a,
+                            stage + (i0 - s0) * C);
+            s1 = i1;
+        }
+        cgan__attn_store(stage, s1 - s0, C, P, s0, j->x->data + n * C * P, j->gamma,
+                         j->o ? j->o + n * C * P : NULL, j->l->out->data + n * C * P);
     }
 }
 
