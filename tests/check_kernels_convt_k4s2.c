@@ -1,6 +1,7 @@
 /* The AVX-512 implicit-GEMM transposed convolution, 4x4, stride 2, padding
  * 1 (src/kernels/convt_k4s2.c), against a scatter of every input pixel
- * through the kernel in double written here: input widths 16 and 32,
+ * through the kernel in double written here: input widths 16 and 32, and
+ * 8 (column-shifted copies),
  * input channels 8, 70 (a full 64-channel block and a short one) and 3,
  * 1-3 images, with and without bias; each case also with the output
  * streamed past the caches (cgan__chunk_hints.stream_out, a 64-byte
@@ -18,6 +19,8 @@ typedef struct kt_case {
 
 static const kt_case cases[] = {
     {1, 8, 8, 32, 32, 1}, {2, 70, 16, 16, 16, 0}, {3, 3, 24, 4, 16, 1}, {1, 5, 8, 2, 32, 0},
+    /* 8 wide: two rows a half strip; 8x2 planes, two images a strip */
+    {1, 8, 8, 4, 8, 0},    {4, 3, 24, 2, 8, 1},    {2, 70, 16, 2, 8, 1}, {1, 70, 8, 8, 8, 0},
 };
 
 START_TEST(convt_matches_scatter) {
@@ -75,8 +78,13 @@ END_TEST
 
 START_TEST(convt_declines_other_shapes) {
     float buf[4096] = {0};
-    /* input width 8; Cout not a multiple of 8; scratch too small */
-    ck_assert(!cgan__convt_k4s2p1(buf, 1, 1, 8, 8, buf, 8, NULL, buf, buf, 4096, NULL));
+    /* input widths 4 and 12; a chunk of 16 pixels (not whole strips); an
+     * 8x1 plane (not whole half strips); Cout not a multiple of 8; scratch
+     * too small */
+    ck_assert(!cgan__convt_k4s2p1(buf, 2, 1, 4, 4, buf, 8, NULL, buf, buf, 4096, NULL));
+    ck_assert(!cgan__convt_k4s2p1(buf, 1, 1, 8, 12, buf, 8, NULL, buf, buf, 4096, NULL));
+    ck_assert(!cgan__convt_k4s2p1(buf, 1, 1, 2, 8, buf, 8, NULL, buf, buf, 4096, NULL));
+    ck_assert(!cgan__convt_k4s2p1(buf, 2, 1, 1, 8, buf, 8, NULL, buf, buf, 4096, NULL));
     ck_assert(!cgan__convt_k4s2p1(buf, 1, 1, 2, 16, buf, 6, NULL, buf, buf, 4096, NULL));
     ck_assert(!cgan__convt_k4s2p1(buf, 1, 1, 2, 16, buf, 8, NULL, buf, buf, 100, NULL));
 }

@@ -1,7 +1,7 @@
 /* Transposed 4x4, stride-2, padding-1 convolution as an implicit GEMM with
  * AVX-512: out [Cout, 2Hi, 2Wi] from in [Cin, Hi, Wi] and w [Cin, Cout, 4, 4].
- * It is the generator's up3/up4 forward and, with w the convolution's own
- * [Co, Ci, 4, 4] weights, the input gradient of the critic's conv2/conv3
+ * It is the generator's up2-up4 forward and, with w the convolution's own
+ * [Co, Ci, 4, 4] weights, the input gradient of the critic's conv2-conv4
  * (dX from dY), in both cases without the [Cout*16, P] column matrix and
  * its col2im.
  *
@@ -15,8 +15,14 @@
  * of input channels and a row parity pa, the two column parities are
  * computed as two 8 x 32 tiles (tile_8x32.h) and interleaved into 64
  * contiguous outputs.  Blocks after the first add to the output.
- * Used where the shapes fit (AVX-512, Wi 16 or 32, 32 | Hi*Wi, Cout a
- * multiple of 8); returns 0 otherwise and the caller takes GEMM + col2im. */
+ * Inputs 8 wide (up2's forward, conv4's input gradient) take three
+ * column-shifted copies of each plane instead, whose rows follow each
+ * other without a border, so that 16 outputs' operands are again 16
+ * consecutive floats (two input rows).  (Width 4, up1's forward, was
+ * slower this way than OpenBLAS: its outputs' rows are half a vector.)
+ * Used where the shapes fit (AVX-512, Wi 16 or 32 with 32 | Hi*Wi, or Wi 8
+ * with 16 | Hi*Wi and 32 | c*Hi*Wi; Cout a multiple of 8); returns 0
+ * otherwise and the caller takes GEMM + col2im. */
 #include "avx512.h"
 #include "kernels.h"
 
@@ -88,58 +94,96 @@ static void strip_rows(const float *Xp, int64_t cb, int64_t Hi, int64_t Wi, int 
         }
 }
 
+/* Inputs 8 wide: Xs[n][cl][sv + 1][u + 1][v] = in[ci][u][v + sv] for the
+ * column shifts sv = -1, 0, 1 (0 outside the plane; rows -1 and Hi zero),
+ * each copy (Hi + 2) * Wi floats with no border between rows, so that the
+ * rows of a shifted class follow each other. */
+static void shift_inputs(const float *x, int64_t c, int64_t Cin, int64_t c0, int64_t cb,
+                         int64_t Hi, int64_t Wi, float *Xs) {
+    int64_t P = Hi * Wi, plane = (Hi + 2) * Wi;
+    for (int64_t n = 0; n < c; n++)
+        for (int64_t cl = 0; cl < cb; cl++) {
+            const float *xc = x + (n * Cin + c0 + cl) * P;
+            for (int sv = -1; sv <= 1; sv++) {
+                float *d = Xs + ((n * cb + cl) * 3 + sv + 1) * plane;
+                for (int64_t v = 0; v < Wi; v++) d[v] = d[(Hi + 1) * Wi + v] = 0.0f;
+                for (int64_t u = 0; u < Hi; u++)
+                    for (int64_t v = 0; v < Wi; v++) {
+                        int64_t vs = v + sv;
+                        d[(u + 1) * Wi + v] = vs >= 0 && vs < Wi ? xc[u * Wi + vs] : 0.0f;
+                    }
+            }
+        }
+}
+
+/* Pointers to the rows of strip s for parities (pa, pb) in Xs: half h of
+ * the strip (16 pixels from chunk pixel 32 s + 16 h: whole rows of one
+ * image) reads 16 consecutive floats of a shifted copy. */
+static void strip_rows_narrow(const float *Xs, int64_t cb, int64_t Hi, int64_t Wi, int pa,
+                              int pb, int64_t s, const float **lo, const float **hi) {
+    int64_t P = Hi * Wi, plane = (Hi + 2) * Wi;
+    for (int h = 0; h < 2; h++) {
+        int64_t g = s * NR + 16 * h, n = g / P, u0 = g % P / Wi;
+        const float **rows = h ? hi : lo;
+        for (int64_t cl = 0; cl < cb; cl++)
+            for (int t = 0; t < 4; t++) {
+                int su = SHIFT[pa][t >> 1], sv = SHIFT[pb][t & 1];
+                rows[cl * 4 + t] = Xs + ((n * cb + cl) * 3 + sv + 1) * plane + (u0 + su + 1) * Wi;
+            }
+    }
+}
+
+/* Where strip s's outputs of row parity pa go, from the start of channel
+ * 0's plane of image 0: the 16 outputs of its pixels 8q .. 8q + 7 (q =
+ * 0..3) are one row segment at at[q]. */
+typedef struct strip_dest {
+    int64_t at[4];
+} strip_dest;
+
+static int64_t dest_of(int64_t g, int64_t P, int64_t Wi, int64_t Cout, int pa) {
+    int64_t n = g / P, p = g % P, u = p / Wi, v = p % Wi;
+    return n * Cout * 4 * P + (2 * u + pa) * 2 * Wi + 2 * v;
+}
+
+static strip_dest strip_dest_of(int64_t s, int64_t P, int64_t Wi, int64_t Cout, int pa) {
+    strip_dest d;
+    for (int q = 0; q < 4; q++) d.at[q] = dest_of(s * NR + 8 * q, P, Wi, Cout, pa);
+    return d;
+}
+
 /* Rows 2u + pa of the strip's outputs: out[co][2u + pa][2v + pb] from the
  * pb = 0 tile e and the pb = 1 tile o (8 x 32 each), = (+ bias) or +=;
  * mode 0: +=, 1: = (+ bias), 2: the same with non-temporal stores. */
-AVX512 static void store_interleaved(const float *e, const float *o, float *out, int64_t P,
-                                     int64_t s, int64_t Wi, int64_t Cout, int64_t co0, int pa,
-                                     int first, const float *bias) {
-    int64_t SP = P / NR, n = s / SP, p0 = s % SP * NR, Wo = 2 * Wi;
+AVX512 static void store_interleaved(const float *e, const float *o, float *out,
+                                     const strip_dest *sd, int64_t P, int64_t co0, int first,
+                                     const float *bias) {
     /* lanes 0..7 (lo) or 8..15 (hi) of e and o, alternating */
     const __m512i lo = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
     const __m512i hi =
         _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
     for (int r = 0; r < MR; r++) {
         int64_t co = co0 + r;
-        float *plane = out + (n * Cout + co) * 4 * P;
-        for (int h = 0; h < 2; h++) { /* 16 pixels: one row segment */
-            int64_t p = p0 + 16 * h, u = p / Wi, v = p % Wi;
-            __m512 ev = _mm512_loadu_ps(e + r * NR + 16 * h);
-            __m512 ov = _mm512_loadu_ps(o + r * NR + 16 * h);
-            float *d = plane + (2 * u + pa) * Wo + 2 * v;
-            __m512 a = _mm512_permutex2var_ps(ev, lo, ov), b = _mm512_permutex2var_ps(ev, hi, ov);
-            if (first) {
-                __m512 bv = _mm512_set1_ps(bias ? bias[co] : 0.0f);
-                a = _mm512_add_ps(a, bv), b = _mm512_add_ps(b, bv);
-            } else {
-                a = _mm512_add_ps(a, _mm512_loadu_ps(d));
-                b = _mm512_add_ps(b, _mm512_loadu_ps(d + 16));
-            }
-            if (first == 2) { /* 64-byte aligned: checked by the caller */
-                _mm512_stream_ps(d, a);
-                _mm512_stream_ps(d + 16, b);
-            } else {
-                _mm512_storeu_ps(d, a);
-                _mm512_storeu_ps(d + 16, b);
-            }
+        float *plane = out + co * 4 * P;
+        __m512 bv = _mm512_set1_ps(bias ? bias[co] : 0.0f);
+        for (int q = 0; q < 4; q++) { /* pixels 8q .. 8q + 7: half q / 2 of e and o */
+            __m512 ev = _mm512_loadu_ps(e + r * NR + 16 * (q >> 1));
+            __m512 ov = _mm512_loadu_ps(o + r * NR + 16 * (q >> 1));
+            __m512 v = _mm512_permutex2var_ps(ev, q & 1 ? hi : lo, ov);
+            float *d = plane + sd->at[q];
+            v = _mm512_add_ps(v, first ? bv : _mm512_loadu_ps(d));
+            if (first == 2) _mm512_stream_ps(d, v); /* 64-byte aligned: checked by the caller */
+            else _mm512_storeu_ps(d, v);
         }
     }
 }
 
-/* The lines store_interleaved will write for strip s, asked for ahead: the
+/* The lines store_interleaved will write for a strip, asked for ahead: the
  * outputs are 4x the inputs, usually in no cache, and each store would
  * otherwise wait for its line to be read in. */
-static void prefetch_outputs(const float *out, int64_t P, int64_t s, int64_t Wi, int64_t Cout,
-                             int pa) {
-    int64_t SP = P / NR, n = s / SP, p0 = s % SP * NR, Wo = 2 * Wi;
+static void prefetch_outputs(const float *out, const strip_dest *sd, int64_t P, int64_t Cout) {
     for (int64_t co = 0; co < Cout; co++) {
-        const float *plane = out + (n * Cout + co) * 4 * P;
-        for (int h = 0; h < 2; h++) {
-            int64_t p = p0 + 16 * h, u = p / Wi, v = p % Wi;
-            const float *d = plane + (2 * u + pa) * Wo + 2 * v;
-            prefetch_line_l1(d);
-            prefetch_line_l1(d + 16);
-        }
+        const float *plane = out + co * 4 * P;
+        for (int q = 0; q < 4; q++) prefetch_line_l1(plane + sd->at[q]);
     }
 }
 
@@ -152,29 +196,32 @@ void cgan__convt_k4s2p1_pack(const float *w, int64_t Cin, int64_t Cout, float *p
 }
 
 int cgan__convt_k4s2p1_fits(int64_t Hi, int64_t Wi, int64_t Cout) {
-    return (Wi == 16 || Wi == 32) && Hi * Wi % NR == 0 && Cout % MR == 0 &&
-           __builtin_cpu_supports("avx512f");
+    int wide = (Wi == 16 || Wi == 32) && Hi * Wi % NR == 0;
+    int narrow = Wi == 8 && Hi * Wi % 16 == 0;
+    return (wide || narrow) && Cout % MR == 0 && __builtin_cpu_supports("avx512f");
 }
 
 int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64_t Wi,
                        const float *w, int64_t Cout, const float *bias, float *y, float *scratch,
                        size_t scratch_floats, const cgan__chunk_hints *hints) {
-    int64_t P = Hi * Wi;
-    if (!cgan__convt_k4s2p1_fits(Hi, Wi, Cout)) return 0;
-    int64_t cp = c * P, kcmax = (Cin < CH_BLOCK ? Cin : CH_BLOCK) * 4;
-    size_t xp_floats = (size_t)(c * (kcmax / 4) * (Hi + 2) * RSP(Wi));
+    int64_t P = Hi * Wi, cp = c * P;
+    if (!cgan__convt_k4s2p1_fits(Hi, Wi, Cout) || cp % NR != 0) return 0;
+    int narrow = Wi < 16;
+    int64_t kcmax = (Cin < CH_BLOCK ? Cin : CH_BLOCK) * 4;
+    size_t xp_floats = (size_t)(c * (kcmax / 4) * (Hi + 2) * (narrow ? 3 * Wi : RSP(Wi)));
     if ((size_t)(2 * Cout * kcmax + 2 * MR * NR) + xp_floats > scratch_floats) return 0;
     float *te = scratch + 2 * Cout * kcmax, *to = te + MR * NR, *Xp = to + MR * NR;
     const float *packed = hints ? hints->packed_w : NULL;
     const float *ae = scratch, *ao = scratch + Cout * kcmax;
     /* an output written once (one channel block) and too large to be read
-     * from the caches goes past them: rows of 2 Wi >= 32 floats and planes
+     * from the caches goes past them: rows of 2 Wi >= 16 floats and planes
      * of 4 P floats keep every 16-float store on a line when y is */
     int stream = hints && hints->stream_out && Cin <= CH_BLOCK && (uintptr_t)y % 64 == 0;
     const float *le[CH_BLOCK * 4], *he[CH_BLOCK * 4], *lo[CH_BLOCK * 4], *ho[CH_BLOCK * 4];
     for (int64_t c0 = 0; c0 < Cin; c0 += CH_BLOCK) {
         int64_t cb = Cin - c0 < CH_BLOCK ? Cin - c0 : CH_BLOCK, kc = cb * 4;
-        pad_inputs(x, c, Cin, c0, cb, Hi, Wi, Xp);
+        if (narrow) shift_inputs(x, c, Cin, c0, cb, Hi, Wi, Xp);
+        else pad_inputs(x, c, Cin, c0, cb, Hi, Wi, Xp);
         for (int pa = 0; pa < 2; pa++) {
             if (packed) { /* per block of Cout * kc * 4, the parities' arrays in order */
                 ae = packed + Cout * c0 * 16 + (2 * pa) * Cout * kc;
@@ -189,18 +236,27 @@ int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64
             const float *pf = pa == 0 ? NULL : nc < Cin ? x + nc * P : hints && hints->next_c ? hints->next_x : NULL;
             int64_t pf_n = nc < Cin ? c : hints ? hints->next_c : 0, pf_c = nc < Cin ? Cin - nc : Cin;
             int64_t pf_len = (pf_c < CH_BLOCK ? pf_c : CH_BLOCK) * P;
-            if (c0 == 0 && !stream) prefetch_outputs(y, P, 0, Wi, Cout, pa);
+            int prefetch = c0 == 0 && !stream;
+            strip_dest sd = strip_dest_of(0, P, Wi, Cout, pa), next;
+            if (prefetch) prefetch_outputs(y, &sd, P, Cout);
             for (int64_t s = 0; s < ns; s++) {
                 if (pf) prefetch_piece(pf, pf_n, Cin * P, pf_len, s, ns);
-                if (c0 == 0 && !stream && s + 1 < ns) prefetch_outputs(y, P, s + 1, Wi, Cout, pa);
-                strip_rows(Xp, cb, Hi, Wi, pa, 0, s, le, he);
-                strip_rows(Xp, cb, Hi, Wi, pa, 1, s, lo, ho);
+                if (s + 1 < ns) next = strip_dest_of(s + 1, P, Wi, Cout, pa);
+                if (prefetch && s + 1 < ns) prefetch_outputs(y, &next, P, Cout);
+                if (narrow) {
+                    strip_rows_narrow(Xp, cb, Hi, Wi, pa, 0, s, le, he);
+                    strip_rows_narrow(Xp, cb, Hi, Wi, pa, 1, s, lo, ho);
+                } else {
+                    strip_rows(Xp, cb, Hi, Wi, pa, 0, s, le, he);
+                    strip_rows(Xp, cb, Hi, Wi, pa, 1, s, lo, ho);
+                }
                 for (int64_t sl = 0; sl < Cout / MR; sl++) {
                     tile_8x32_rows(ae + sl * kc * MR, le, he, kc, te, NR, 1, NULL);
                     tile_8x32_rows(ao + sl * kc * MR, lo, ho, kc, to, NR, 1, NULL);
-                    store_interleaved(te, to, y, P, s, Wi, Cout, sl * MR, pa,
-                                      c0 > 0 ? 0 : stream ? 2 : 1, bias);
+                    store_interleaved(te, to, y, &sd, P, sl * MR, c0 > 0 ? 0 : stream ? 2 : 1,
+                                      bias);
                 }
+                sd = next;
             }
         }
     }

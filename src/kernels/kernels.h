@@ -107,8 +107,9 @@ size_t cgan__conv1_k4s2p1_dw_scratch(int64_t H, int64_t W, int64_t Co);
  * 4, 4]) + bias (or NULL), 4x4 kernel, stride 2, padding 1, single-threaded,
  * by an AVX-512 implicit GEMM of our own (also a convolution's input
  * gradient, with its [Co, Ci, 4, 4] weights); scratch holds scratch_floats.
- * Returns 0, having done nothing, where it does not apply (CPU, Wi not 16
- * or 32, Cout not a multiple of 8, scratch too small). */
+ * Returns 0, having done nothing, where it does not apply (CPU, Wi not 8,
+ * 16 or 32, chunk pixels c*Hi*Wi not whole strips of 32, Cout not a
+ * multiple of 8, scratch too small). */
 int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64_t Wi,
                        const float *w, int64_t Cout, const float *bias, float *y, float *scratch,
                        size_t scratch_floats, const cgan__chunk_hints *hints);
