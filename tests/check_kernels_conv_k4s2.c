@@ -2,7 +2,8 @@
  * convolutions (src/kernels/conv_k4s2.c) against a direct convolution in
  * double written here: output widths 8, 16 and 32 (strips of 32 pixels
  * holding 4, 2 and 1 output rows) and 4 (strips of two 4x4 images, as the
- * critic's conv5), input channels 3 (one short block), 8, 13 and 17 (full
+ * critic's conv5; and a 1x16 output, also two images a strip, whose input
+ * rows are two vectors), input channels 3 (one short block), 8, 13 and 17 (full
  * blocks and a short one; conv5 has 257), 1-6 images, with and without
  * bias.  Shapes it does not take must be declined (return 0).  On a CPU
  * without AVX-512 it declines everything and the test says so. */
@@ -17,7 +18,7 @@ typedef struct k4_case {
 
 static const k4_case cases[] = {
     {1, 3, 8, 64, 64, 1}, {2, 8, 16, 32, 32, 0}, {3, 13, 24, 16, 16, 1}, {2, 13, 8, 8, 64, 0},
-    {4, 17, 16, 8, 8, 1}, {6, 3, 8, 8, 8, 0},
+    {4, 17, 16, 8, 8, 1}, {6, 3, 8, 8, 8, 0},  {4, 3, 8, 2, 32, 1},
 };
 
 START_TEST(k4s2_matches_direct_convolution) {

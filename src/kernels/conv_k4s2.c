@@ -22,30 +22,29 @@
 
 #define CH_BLOCK 8 /* input channels per block: 128 patch rows */
 
-/* Copy n (8, 16 or 32) floats with vector moves. */
-AVX512 static inline void copy_row(float *d, const float *s, int64_t n) {
-    __mmask16 m = lanes(n);
-    _mm512_mask_storeu_ps(d, m, _mm512_maskz_loadu_ps(m, s));
-    if (n > 16) _mm512_storeu_ps(d + 16, _mm512_loadu_ps(s + 16));
-}
-
-AVX512 static inline void zero_row(float *d, int64_t n) {
-    _mm512_mask_storeu_ps(d, lanes(n), _mm512_setzero_ps());
-    if (n > 16) _mm512_storeu_ps(d + 16, _mm512_setzero_ps());
-}
-
 /* Patches of channels [c0, c0 + cb) of c images into strips: row k = local
  * channel * 16 + a * 4 + b of strip s holds, for the strip's 32 pixels
- * (i, j), x[c, 2i - 1 + a, 2j - 1 + b] (0 outside).  An input row is split
- * once into even and odd columns (two permutes per 32 inputs), kept with a
- * zero on the padded side; the four taps b are vector copies from those. */
+ * (i, j), x[c, 2i - 1 + a, 2j - 1 + b] (0 outside).  Used for output
+ * widths up to 16 (W <= 32, at most two vectors an input row): each tap
+ * row is one zero-masking two-source permute of the input row in
+ * registers.  (Splitting the row into even and odd columns in memory and
+ * reading 4 or 8 floats back at other offsets stalled on store-to-load
+ * forwarding, and cost half as much as the conv5's tiles.) */
 AVX512 static void pack_patches(const float *x, int64_t c, int64_t Ci, int64_t c0, int64_t cb,
                                 int64_t Ho, int64_t Wo, float *bp) {
     int64_t H = 2 * Ho, W = 2 * Wo, P = Ho * Wo, kc = cb * 16;
-    const __m512i ev = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
-    const __m512i od = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
-    /* odd[0] = 0 (column -1), odd[1 + m]; even[m], even[Wo] = 0 (column W) */
-    float odd[NR + 16], even[NR + 16];
+    __m512i idx[4];
+    __mmask16 valid[4], out = lanes(Wo);
+    for (int b = 0; b < 4; b++) { /* tap b of pixel j: input column 2j - 1 + b */
+        int32_t col[16];
+        valid[b] = 0;
+        for (int j = 0; j < 16; j++) {
+            int64_t ic = 2 * j - 1 + b;
+            col[j] = ic >= 0 && ic < W ? (int32_t)ic : 0;
+            if (j < Wo && ic >= 0 && ic < W) valid[b] |= (__mmask16)(1u << j);
+        }
+        idx[b] = _mm512_loadu_si512(col);
+    }
     for (int64_t n = 0; n < c; n++)
         for (int64_t cl = 0; cl < cb; cl++) {
             const float *xc = x + (n * Ci + c0 + cl) * H * W;
@@ -56,23 +55,16 @@ AVX512 static void pack_patches(const float *x, int64_t c, int64_t Ci, int64_t c
                     float *d = strip + (cl * 16 + a * 4) * NR; /* tap (a, 0) */
                     int64_t ih = 2 * i - 1 + a;
                     if (ih < 0 || ih >= H) {
-                        for (int b = 0; b < 4; b++) zero_row(d + b * NR, Wo);
+                        for (int b = 0; b < 4; b++)
+                            _mm512_mask_storeu_ps(d + b * NR, out, _mm512_setzero_ps());
                         continue;
                     }
                     const float *src = xc + ih * W;
-                    for (int64_t j = 0; j < Wo; j += 16) { /* inputs 2j .. 2j + 31 */
-                        int64_t left = W - 2 * j;
-                        __m512 lo = _mm512_maskz_loadu_ps(lanes(left), src + 2 * j);
-                        __m512 hi = _mm512_maskz_loadu_ps(lanes(left - 16), src + 2 * j + 16);
-                        _mm512_storeu_ps(even + j, _mm512_permutex2var_ps(lo, ev, hi));
-                        _mm512_storeu_ps(odd + 1 + j, _mm512_permutex2var_ps(lo, od, hi));
-                    }
-                    odd[0] = 0.0f;
-                    even[Wo] = 0.0f;
-                    copy_row(d, odd, Wo);
-                    copy_row(d + NR, even, Wo);
-                    copy_row(d + 2 * NR, odd + 1, Wo);
-                    copy_row(d + 3 * NR, even + 1, Wo);
+                    __m512 lo = _mm512_maskz_loadu_ps(lanes(W), src);
+                    __m512 hi = _mm512_maskz_loadu_ps(lanes(W - 16), src + 16);
+                    for (int b = 0; b < 4; b++)
+                        _mm512_mask_storeu_ps(d + b * NR, out,
+                                              _mm512_maskz_permutex2var_ps(valid[b], lo, idx[b], hi));
                 }
             }
         }
