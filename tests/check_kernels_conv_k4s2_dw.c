@@ -2,7 +2,8 @@
  * convolutions (src/kernels/conv_k4s2_dw.c) against sums over every
  * (image, output pixel, tap) in double written here: 2-6 input channels
  * (3 and 5: a last strip of one channel, whose 16 columns end dW's rows),
- * 8 and 16 output channels, inputs 8x8 to 32x16 (output widths 4-16),
+ * 8 and 16 output channels, inputs 4x4 to 32x16 (output widths 2-16: at
+ * width 2 both pixels of a row are at the padding),
  * 1-3 images, beta 0 (overwrite, NaNs in dW ignored) and 1 (accumulate).
  * Shapes it does not take must be declined.  On a CPU without AVX-512 it
  * declines everything and the test says so. */
@@ -17,7 +18,7 @@ typedef struct dw_case {
 
 static const dw_case cases[] = {
     {1, 2, 8, 8, 8, 0.0f}, {3, 6, 16, 16, 16, 1.0f}, {2, 4, 8, 32, 16, 0.0f},
-    {2, 5, 8, 8, 8, 0.0f}, {3, 3, 16, 16, 16, 1.0f},
+    {2, 5, 8, 8, 8, 0.0f}, {3, 3, 16, 16, 16, 1.0f}, {2, 3, 8, 4, 4, 1.0f},
 };
 
 START_TEST(dw_matches_double_sums) {
@@ -61,8 +62,10 @@ END_TEST
 
 START_TEST(dw_declines_other_shapes) {
     float buf[4096] = {0};
-    /* input wider than 256; Co not a multiple of 8; beta 0.5; scratch too small */
+    /* input wider than 256 or narrower than 4; Co not a multiple of 8;
+     * beta 0.5; scratch too small */
     ck_assert(!cgan__conv_k4s2p1_dw(buf, buf, 1, 2, 2, 512, 8, buf, 0.0f, buf, 4096, NULL));
+    ck_assert(!cgan__conv_k4s2p1_dw(buf, buf, 1, 2, 2, 2, 8, buf, 0.0f, buf, 4096, NULL));
     ck_assert(!cgan__conv_k4s2p1_dw(buf, buf, 1, 2, 8, 8, 4, buf, 0.0f, buf, 4096, NULL));
     ck_assert(!cgan__conv_k4s2p1_dw(buf, buf, 1, 2, 8, 8, 8, buf, 0.5f, buf, 4096, NULL));
     ck_assert(!cgan__conv_k4s2p1_dw(buf, buf, 1, 2, 8, 8, 8, buf, 0.0f, buf, 10, NULL));

@@ -6,18 +6,15 @@
  * dY is packed once per chunk into slivers of 8 output channels
  * ([sliver][pixel][8]); the patches of two input channels (32 columns of
  * dW: 2 x 16 taps) into one strip over all the chunk's pixels
- * ([pixel][32]), from a copy of each input row with a zero on both sides
- * so that every tap window is one 4-float move.  The 8 x 32 register tile
+ * ([pixel][32]), each tap window a 4-float load from the input row.  The 8 x 32 register tile
  * (tile_8x32.h) then runs over all pixels, and dW is written once.
  * With Ci odd (the critic's conv5 has 257 channels, the label plane being
  * the last) the last strip holds one channel and zeros, and only its 16
  * columns reach dW.  Used where the shapes fit (AVX-512, Co a multiple of
- * 8, W at most 256); returns 0 otherwise and the caller takes im2col +
+ * 8, W from 4 to 256); returns 0 otherwise and the caller takes im2col +
  * sgemm. */
 #include "avx512.h"
 #include "kernels.h"
-
-#include <string.h>
 
 #ifdef CGAN__AVX512_KERNELS
 #include "tile_8x32.h"
@@ -36,37 +33,44 @@ static void pack_grad(const float *dy, int64_t c, int64_t Co, int64_t P, float *
             }
 }
 
+/* Input columns 2j - 1 .. 2j + 2 of a row of W = 2 Wo >= 4 floats, 0
+ * outside it: tap b = 0..3 of output pixel j. */
+AVX512 static inline __m128 taps4(const float *row, int64_t j, int64_t Wo) {
+    if (j == 0) return _mm_castsi128_ps(_mm_slli_si128(_mm_castps_si128(_mm_loadu_ps(row)), 4));
+    if (j == Wo - 1)
+        return _mm_castsi128_ps(_mm_srli_si128(_mm_castps_si128(_mm_loadu_ps(row + 2 * j - 2)), 4));
+    return _mm_loadu_ps(row + 2 * j - 1);
+}
+
+static const float zero_row[MAX_W]; /* rows outside the image, and a missing channel */
+
 /* Strip of channels ci0, ci0 + 1: bp[p * 32 + cl * 16 + a * 4 + b] =
  * x[n][ci0 + cl][2i - 1 + a][2j - 1 + b] for pixel p = n * P + i * Wo + j;
- * zeros for channel ci0 + 1 when it is Ci.  For each output row, the eight
- * input rows it reads (2 channels x 4 taps a) are copied once with a zero
- * on both sides; a pixel's 16 taps of a channel are then four 4-float
- * windows, put together in registers and stored as one vector. */
+ * zeros for channel ci0 + 1 when it is Ci.  A pixel's 16 taps of a
+ * channel are four 4-float windows of the input rows 2i - 1 + a, read
+ * where they lie and put together in registers.  (Copying the rows first
+ * with a zero on both sides and reading the windows back at other offsets
+ * stalled on store-to-load forwarding.) */
 AVX512 static void pack_strip(const float *x, int64_t c, int64_t Ci, int64_t ci0, int64_t Ho,
                               int64_t Wo, float *bp) {
     int64_t H = 2 * Ho, W = 2 * Wo, P = Ho * Wo;
-    float rows[2][4][MAX_W + 2 + 16]; /* [cl][a]: [0] and [W + 1] are the padding */
     for (int64_t n = 0; n < c; n++)
         for (int64_t i = 0; i < Ho; i++) {
+            const float *rows[2][4];
             for (int cl = 0; cl < 2; cl++)
                 for (int a = 0; a < 4; a++) {
                     int64_t ih = 2 * i - 1 + a;
-                    float *row = rows[cl][a];
-                    if (ih < 0 || ih >= H || ci0 + cl == Ci) {
-                        memset(row, 0, (size_t)(W + 2) * sizeof *row);
-                        continue;
-                    }
-                    row[0] = 0.0f;
-                    memcpy(row + 1, x + ((n * Ci + ci0 + cl) * H + ih) * W, (size_t)W * sizeof *row);
-                    row[W + 1] = 0.0f;
+                    rows[cl][a] = ih < 0 || ih >= H || ci0 + cl == Ci
+                                      ? zero_row
+                                      : x + ((n * Ci + ci0 + cl) * H + ih) * W;
                 }
             float *d = bp + (n * P + i * Wo) * NR;
-            for (int64_t j = 0; j < Wo; j++) /* pixel j: taps b = 0..3 at 2j in each row */
+            for (int64_t j = 0; j < Wo; j++)
                 for (int cl = 0; cl < 2; cl++) {
-                    __m512 v = _mm512_castps128_ps512(_mm_loadu_ps(rows[cl][0] + 2 * j));
-                    v = _mm512_insertf32x4(v, _mm_loadu_ps(rows[cl][1] + 2 * j), 1);
-                    v = _mm512_insertf32x4(v, _mm_loadu_ps(rows[cl][2] + 2 * j), 2);
-                    v = _mm512_insertf32x4(v, _mm_loadu_ps(rows[cl][3] + 2 * j), 3);
+                    __m512 v = _mm512_castps128_ps512(taps4(rows[cl][0], j, Wo));
+                    v = _mm512_insertf32x4(v, taps4(rows[cl][1], j, Wo), 1);
+                    v = _mm512_insertf32x4(v, taps4(rows[cl][2], j, Wo), 2);
+                    v = _mm512_insertf32x4(v, taps4(rows[cl][3], j, Wo), 3);
                     _mm512_storeu_ps(d + j * NR + cl * 16, v);
                 }
         }
@@ -76,7 +80,7 @@ int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci,
                          int64_t W, int64_t Co, float *dw, float beta, float *scratch,
                          size_t scratch_floats, const cgan__chunk_hints *hints) {
     int64_t Ho = H / 2, Wo = W / 2, P = Ho * Wo, cp = c * P, K = Ci * 16;
-    if (H != 2 * Ho || W != 2 * Wo || W > MAX_W || Co % MR != 0 ||
+    if (H != 2 * Ho || W != 2 * Wo || W < 4 || W > MAX_W || Co % MR != 0 ||
         (beta != 0.0f && beta != 1.0f) || !__builtin_cpu_supports("avx512f"))
         return 0;
     if ((size_t)(Co * cp + NR * cp) > scratch_floats) return 0;
