@@ -19,8 +19,10 @@ typedef struct kt_case {
 
 static const kt_case cases[] = {
     {1, 8, 8, 32, 32, 1}, {2, 70, 16, 16, 16, 0}, {3, 3, 24, 4, 16, 1}, {1, 5, 8, 2, 32, 0},
-    /* 8 wide: two rows a half strip; 8x2 planes, two images a strip */
+    /* 8 wide: two rows a half strip; 8x2 planes, two images a strip; 8x6
+     * planes, a strip whose halves lie in two images */
     {1, 8, 8, 4, 8, 0},    {4, 3, 24, 2, 8, 1},    {2, 70, 16, 2, 8, 1}, {1, 70, 8, 8, 8, 0},
+    {2, 5, 8, 6, 8, 1},
 };
 
 START_TEST(convt_matches_scatter) {

@@ -124,6 +124,13 @@ static void strip_rows(const float *D, int64_t cb, int64_t Ho, int64_t Wo, int64
         }
 }
 
+/* How far strip s's patch rows lie from strip 0's in D (the same for every
+ * row k): strip_rows(s) = strip_rows(0) + strip_shift(s). */
+static int64_t strip_shift(int64_t cb, int64_t Ho, int64_t Wo, int64_t s) {
+    int64_t H = 2 * Ho, SP = Ho * Wo / NR, n = s / SP, i0 = s % SP * NR / Wo;
+    return (n * cb * (H + 2) + 2 * i0) * 2 * RS(Wo);
+}
+
 /* An 8 x 32 tile t of a strip that holds the outputs of 32 / P images
  * (P = 16: two 4x4 planes), from chunk pixel g0 on, into y: = (+ bias) for
  * the first block, += after it. */
@@ -177,8 +184,12 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
         int64_t cb = Ci - c0 < CH_BLOCK ? Ci - c0 : CH_BLOCK, kc = cb * 16;
         if (packed) ap = packed + Co * c0 * 16; /* blocks of Co * kc, in order */
         else pack_weights(w, Co, K, c0 * 16, kc, scratch);
-        if (direct) deinterleave(x, c, Ci, c0, cb, Ho, Wo, bp);
-        else pack_patches(x, c, Ci, c0, cb, Ho, Wo, bp);
+        if (direct) {
+            deinterleave(x, c, Ci, c0, cb, Ho, Wo, bp);
+            strip_rows(bp, cb, Ho, Wo, 0, lo, hi);
+        } else {
+            pack_patches(x, c, Ci, c0, cb, Ho, Wo, bp);
+        }
         /* while this block computes: the next block's input, or after the
          * last one the next chunk's first block, a piece per strip */
         int64_t nc = c0 + CH_BLOCK, ns = cp / NR;
@@ -197,10 +208,10 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
             }
             int64_t n = s / (P / NR), p0 = s % (P / NR) * NR;
             float *ys = y + n * Co * P + p0;
-            if (direct) strip_rows(bp, cb, Ho, Wo, s, lo, hi);
+            int64_t d = direct ? strip_shift(cb, Ho, Wo, s) : 0;
             for (int64_t sl = 0; sl < Co / MR; sl++) {
                 const float *as = ap + sl * kc * MR, *b = bias ? bias + sl * MR : NULL;
-                if (direct) tile_8x32_rows(as, lo, hi, kc, ys + sl * MR * P, P, c0 == 0, b);
+                if (direct) tile_8x32_rows(as, lo, hi, d, d, kc, ys + sl * MR * P, P, c0 == 0, b);
                 else tile_8x32(as, bp + s * kc * NR, kc, ys + sl * MR * P, P, c0 == 0, b);
             }
         }

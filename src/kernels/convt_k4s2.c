@@ -94,6 +94,13 @@ static void strip_rows(const float *Xp, int64_t cb, int64_t Hi, int64_t Wi, int 
         }
 }
 
+/* How far strip s's rows lie from strip 0's in Xp (the same for every row
+ * k and both halves): strip_rows(s) = strip_rows(0) + strip_shift(s). */
+static int64_t strip_shift(int64_t cb, int64_t Hi, int64_t Wi, int64_t s) {
+    int64_t SP = Hi * Wi / NR, n = s / SP, u0 = s % SP * NR / Wi;
+    return (n * cb * (Hi + 2) + u0) * RSP(Wi);
+}
+
 /* Inputs 8 wide: Xs[n][cl][sv + 1][u + 1][v] = in[ci][u][v + sv] for the
  * column shifts sv = -1, 0, 1 (0 outside the plane; rows -1 and Hi zero),
  * each copy (Hi + 2) * Wi floats with no border between rows, so that the
@@ -131,6 +138,15 @@ static void strip_rows_narrow(const float *Xs, int64_t cb, int64_t Hi, int64_t W
                 rows[cl * 4 + t] = Xs + ((n * cb + cl) * 3 + sv + 1) * plane + (u0 + su + 1) * Wi;
             }
     }
+}
+
+/* The same for half h of strip s in Xs, from the position of its first
+ * pixel (image n, row u0): strip_rows_narrow(s) = strip_rows_narrow(0) +
+ * half_shift(s, h) - half_shift(0, h).  (A half strip of 8x2 planes is a
+ * whole image, so the halves may move apart.) */
+static int64_t half_shift(int64_t cb, int64_t Hi, int64_t Wi, int64_t s, int h) {
+    int64_t P = Hi * Wi, g = s * NR + 16 * h, n = g / P, u0 = g % P / Wi;
+    return n * cb * 3 * (Hi + 2) * Wi + u0 * Wi;
 }
 
 /* Where strip s's outputs of row parity pa go, from the start of channel
@@ -238,21 +254,26 @@ int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64
             int64_t pf_len = (pf_c < CH_BLOCK ? pf_c : CH_BLOCK) * P;
             int prefetch = c0 == 0 && !stream;
             strip_dest sd = strip_dest_of(0, P, Wi, Cout, pa), next;
+            if (narrow) {
+                strip_rows_narrow(Xp, cb, Hi, Wi, pa, 0, 0, le, he);
+                strip_rows_narrow(Xp, cb, Hi, Wi, pa, 1, 0, lo, ho);
+            } else {
+                strip_rows(Xp, cb, Hi, Wi, pa, 0, 0, le, he);
+                strip_rows(Xp, cb, Hi, Wi, pa, 1, 0, lo, ho);
+            }
             if (prefetch) prefetch_outputs(y, &sd, P, Cout);
             for (int64_t s = 0; s < ns; s++) {
                 if (pf) prefetch_piece(pf, pf_n, Cin * P, pf_len, s, ns);
                 if (s + 1 < ns) next = strip_dest_of(s + 1, P, Wi, Cout, pa);
                 if (prefetch && s + 1 < ns) prefetch_outputs(y, &next, P, Cout);
-                if (narrow) {
-                    strip_rows_narrow(Xp, cb, Hi, Wi, pa, 0, s, le, he);
-                    strip_rows_narrow(Xp, cb, Hi, Wi, pa, 1, s, lo, ho);
-                } else {
-                    strip_rows(Xp, cb, Hi, Wi, pa, 0, s, le, he);
-                    strip_rows(Xp, cb, Hi, Wi, pa, 1, s, lo, ho);
-                }
+                /* the rows of strip 0, shifted */
+                int64_t dlo = narrow ? half_shift(cb, Hi, Wi, s, 0) - half_shift(cb, Hi, Wi, 0, 0)
+                                     : strip_shift(cb, Hi, Wi, s);
+                int64_t dhi = narrow ? half_shift(cb, Hi, Wi, s, 1) - half_shift(cb, Hi, Wi, 0, 1)
+                                     : dlo;
                 for (int64_t sl = 0; sl < Cout / MR; sl++) {
-                    tile_8x32_rows(ae + sl * kc * MR, le, he, kc, te, NR, 1, NULL);
-                    tile_8x32_rows(ao + sl * kc * MR, lo, ho, kc, to, NR, 1, NULL);
+                    tile_8x32_rows(ae + sl * kc * MR, le, he, dlo, dhi, kc, te, NR, 1, NULL);
+                    tile_8x32_rows(ao + sl * kc * MR, lo, ho, dlo, dhi, kc, to, NR, 1, NULL);
                     store_interleaved(te, to, y, &sd, P, sl * MR, c0 > 0 ? 0 : stream ? 2 : 1,
                                       bias);
                 }

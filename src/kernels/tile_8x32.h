@@ -41,14 +41,17 @@ AVX512 static inline void tile_8x32(const float *as, const float *bs, int64_t kc
 }
 
 /* The same tile with B's rows read where they lie instead of from a packed
- * strip: row k's 32 values are lo[k][0..15] and hi[k][0..15]. */
+ * strip: row k's 32 values are lo[k][dlo + 0..15] and hi[k][dhi + 0..15].
+ * (A kernel builds lo and hi once for its first strip; the others are the
+ * same rows shifted by dlo and dhi.) */
 AVX512 static inline void tile_8x32_rows(const float *as, const float *const *lo,
-                                          const float *const *hi, int64_t kc, float *y,
-                                          int64_t ldy, int first, const float *bias) {
+                                          const float *const *hi, int64_t dlo, int64_t dhi,
+                                          int64_t kc, float *y, int64_t ldy, int first,
+                                          const float *bias) {
     __m512 acc[MR][2];
     for (int r = 0; r < MR; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
     for (int64_t k = 0; k < kc; k++) {
-        __m512 b0 = _mm512_loadu_ps(lo[k]), b1 = _mm512_loadu_ps(hi[k]);
+        __m512 b0 = _mm512_loadu_ps(lo[k] + dlo), b1 = _mm512_loadu_ps(hi[k] + dhi);
         _Pragma("GCC unroll 8") for (int r = 0; r < MR; r++) {
             __m512 a = _mm512_set1_ps(as[k * MR + r]);
             acc[r][0] = _mm512_fmadd_ps(a, b0, acc[r][0]);
