@@ -1,7 +1,8 @@
 /* The AVX-512 implicit-GEMM transposed convolution, 4x4, stride 2, padding
  * 1 (src/kernels/convt_k4s2.c), against a scatter of every input pixel
  * through the kernel in double written here: input widths 16 and 32, and
- * 8 (column-shifted copies),
+ * 8 and 4 (column-shifted copies; at 4 all parity classes together),
+ * output channels 8-24 and two counts that are not multiples of 8,
  * input channels 8, 70 (a full 64-channel block and a short one) and 3,
  * 1-3 images, with and without bias; each case also with the output
  * streamed past the caches (cgan__chunk_hints.stream_out, a 64-byte
@@ -23,6 +24,9 @@ static const kt_case cases[] = {
      * planes, a strip whose halves lie in two images */
     {1, 8, 8, 4, 8, 0},    {4, 3, 24, 2, 8, 1},    {2, 70, 16, 2, 8, 1}, {1, 70, 8, 8, 8, 0},
     {2, 5, 8, 6, 8, 1},
+    /* 4 wide, all four parity classes a strip: 4x4 planes (two a strip),
+     * 8x4 planes, and output channels that do not fill the last sliver */
+    {2, 70, 16, 4, 4, 1},  {1, 3, 24, 8, 4, 0},    {4, 9, 13, 4, 4, 1},  {2, 5, 12, 8, 8, 0},
 };
 
 START_TEST(convt_matches_scatter) {
@@ -30,7 +34,7 @@ START_TEST(convt_matches_scatter) {
     const cgan__chunk_hints stream = {NULL, NULL, 0, 1, NULL};
     int64_t c = t->c, Ci = t->Cin, Co = t->Cout, Hi = t->Hi, Wi = t->Wi, Ho = 2 * Hi, Wo = 2 * Wi;
     int64_t xn = c * Ci * Hi * Wi, yn = c * Co * Ho * Wo;
-    size_t scratch_n = (size_t)(2 * Co * 256 + 2 * 256 * c * Hi * Wi + 1024); /* ample */
+    size_t scratch_n = (size_t)(4 * (Co + 8) * 256 + 4 * 64 * c * (Hi + 2) * (Wi + 16) + 1024);
     float *x = malloc(sizeof(float) * xn), *w = malloc(sizeof(float) * Ci * Co * 16);
     float *b = malloc(sizeof(float) * Co);
     float *y = aligned_alloc(64, (sizeof(float) * (size_t)yn + 63) / 64 * 64);
@@ -65,9 +69,10 @@ START_TEST(convt_matches_scatter) {
                       _i, (long long)at, y[at], wv);
     }
     /* the weights packed beforehand (cgan__chunk_hints.packed_w): the same bits */
-    packed = malloc(sizeof(float) * Ci * Co * 16);
+    packed = malloc(sizeof(float) * cgan__convt_k4s2p1_packed_floats(Ci, Co));
     y2 = aligned_alloc(64, (sizeof(float) * (size_t)yn + 63) / 64 * 64);
-    cgan__convt_k4s2p1_pack(w, Ci, Co, packed);
+    for (int part = 0; part < 3; part++) /* in three parts, as the pool's threads would */
+        cgan__convt_k4s2p1_pack(w, Ci, Co, packed, part, 3);
     cgan__chunk_hints with_packed = {NULL, NULL, 0, _i % 2, packed};
     ck_assert(cgan__convt_k4s2p1(x, c, Ci, Hi, Wi, w, Co, t->bias ? b : NULL, y2, scratch,
                                  scratch_n, &with_packed));
@@ -80,14 +85,13 @@ END_TEST
 
 START_TEST(convt_declines_other_shapes) {
     float buf[4096] = {0};
-    /* input widths 4 and 12; a chunk of 16 pixels (not whole strips); an
-     * 8x1 plane (not whole half strips); Cout not a multiple of 8; scratch
-     * too small */
-    ck_assert(!cgan__convt_k4s2p1(buf, 2, 1, 4, 4, buf, 8, NULL, buf, buf, 4096, NULL));
+    /* input widths 2 and 12; a chunk of 16 pixels (not whole strips); an
+     * 8x1 plane (not whole half strips); Cout below 8; scratch too small */
+    ck_assert(!cgan__convt_k4s2p1(buf, 16, 1, 1, 2, buf, 8, NULL, buf, buf, 4096, NULL));
     ck_assert(!cgan__convt_k4s2p1(buf, 1, 1, 8, 12, buf, 8, NULL, buf, buf, 4096, NULL));
     ck_assert(!cgan__convt_k4s2p1(buf, 1, 1, 2, 8, buf, 8, NULL, buf, buf, 4096, NULL));
     ck_assert(!cgan__convt_k4s2p1(buf, 2, 1, 1, 8, buf, 8, NULL, buf, buf, 4096, NULL));
-    ck_assert(!cgan__convt_k4s2p1(buf, 1, 1, 2, 16, buf, 6, NULL, buf, buf, 4096, NULL));
+    ck_assert(!cgan__convt_k4s2p1(buf, 2, 1, 2, 16, buf, 6, NULL, buf, buf, 4096, NULL));
     ck_assert(!cgan__convt_k4s2p1(buf, 1, 1, 2, 16, buf, 8, NULL, buf, buf, 100, NULL));
 }
 END_TEST

@@ -115,13 +115,15 @@ static void check_case(const conv_case *k) {
  * the generator's up5, whose gradients take the one-channel kernels.
  * Then the 8-wide planes of the transposed kernel: conv2d 16->8 on 16x16
  * (its input gradient, like the critic's conv4) and convt2d 16->8 on 8x8
- * (forward, like the generator's up2). */
-#define N_CASES 11
+ * (forward, like the generator's up2); and the 4-wide ones: convt2d 16->8
+ * on 4x4 (forward, like up1; conv2d 9->16 on 8x8 above has such an input
+ * gradient, with 9 channels, like conv5's 257). */
+#define N_CASES 12
 static const conv_case cases[N_CASES] = {
     {CONV, 2, 3, 32},        {CONVT, 3, 2, 16},       {CONV, 9, 16, 32},
     {CONV, 16, 8, 32},       {CONVT, 8, 16, 16},      {CONV_LRELU, 1, 16, 64},
     {CONV_LRELU, 16, 8, 32}, {CONV, 9, 16, 8},       {CONVT, 16, 1, 32},
-    {CONV, 16, 8, 16},       {CONVT, 16, 8, 8},
+    {CONV, 16, 8, 16},       {CONVT, 16, 8, 8},       {CONVT, 16, 8, 4},
 };
 
 /* Without input gradients a one-channel conv2d or conv2d_lrelu takes the

@@ -154,8 +154,10 @@ static void pack_weights(const float *w, int64_t Co, int64_t K, int64_t k0, int6
             for (int r = 0; r < MR; r++) ap[(sl * kc + k) * MR + r] = w[(sl * MR + r) * K + k0 + k];
 }
 
-void cgan__conv_k4s2p1_pack(const float *w, int64_t Ci, int64_t Co, float *packed) {
-    for (int64_t c0 = 0; c0 < Ci; c0 += CH_BLOCK) {
+void cgan__conv_k4s2p1_pack(const float *w, int64_t Ci, int64_t Co, float *packed,
+                            int64_t part, int64_t parts) {
+    int64_t nb = (Ci + CH_BLOCK - 1) / CH_BLOCK, b0 = nb * part / parts, b1 = nb * (part + 1) / parts;
+    for (int64_t c0 = b0 * CH_BLOCK; c0 < b1 * CH_BLOCK && c0 < Ci; c0 += CH_BLOCK) {
         int64_t cb = Ci - c0 < CH_BLOCK ? Ci - c0 : CH_BLOCK;
         pack_weights(w, Co, Ci * 16, c0 * 16, cb * 16, packed + Co * c0 * 16);
     }
@@ -219,8 +221,9 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
     return 1;
 }
 #else
-void cgan__conv_k4s2p1_pack(const float *w, int64_t Ci, int64_t Co, float *packed) {
-    (void)w, (void)Ci, (void)Co, (void)packed;
+void cgan__conv_k4s2p1_pack(const float *w, int64_t Ci, int64_t Co, float *packed,
+                            int64_t part, int64_t parts) {
+    (void)w, (void)Ci, (void)Co, (void)packed, (void)part, (void)parts;
 }
 
 int cgan__conv_k4s2p1_fits(int64_t H, int64_t W, int64_t Co) {

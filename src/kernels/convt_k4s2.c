@@ -36,18 +36,23 @@
 static const int TAP[2][2] = {{1, 3}, {0, 2}};   /* [parity][t] kernel index */
 static const int SHIFT[2][2] = {{0, -1}, {1, 0}}; /* [parity][t] input offset */
 
+/* Output channels in whole slivers of 8: Cout rounded up (a convolution's
+ * input gradient has the critic's 257 channels at conv5). */
+static int64_t padded(int64_t Cout) { return (Cout + MR - 1) / MR * MR; }
+
 /* ap[(sliver * kc + k) * 8 + r], k = (local channel * 2 + ta) * 2 + tb, holds
- * w[ci][sliver * 8 + r][TAP[pa][ta]][TAP[pb][tb]]. */
+ * w[ci][sliver * 8 + r][TAP[pa][ta]][TAP[pb][tb]], 0 past Cout. */
 static void pack_weights(const float *w, int64_t Cout, int64_t c0, int64_t cb, int pa, int pb,
                          float *ap) {
     int64_t kc = cb * 4;
-    for (int64_t sl = 0; sl < Cout / MR; sl++)
+    for (int64_t sl = 0; sl < padded(Cout) / MR; sl++)
         for (int64_t cl = 0; cl < cb; cl++)
             for (int t = 0; t < 4; t++)
                 for (int r = 0; r < MR; r++) {
                     int a = TAP[pa][t >> 1], b = TAP[pb][t & 1];
+                    int64_t co = sl * MR + r;
                     ap[(sl * kc + cl * 4 + t) * MR + r] =
-                        w[(((c0 + cl) * Cout + sl * MR + r) * 4 + a) * 4 + b];
+                        co < Cout ? w[(((c0 + cl) * Cout + co) * 4 + a) * 4 + b] : 0.0f;
                 }
 }
 
@@ -171,13 +176,13 @@ static strip_dest strip_dest_of(int64_t s, int64_t P, int64_t Wi, int64_t Cout, 
  * pb = 0 tile e and the pb = 1 tile o (8 x 32 each), = (+ bias) or +=;
  * mode 0: +=, 1: = (+ bias), 2: the same with non-temporal stores. */
 AVX512 static void store_interleaved(const float *e, const float *o, float *out,
-                                     const strip_dest *sd, int64_t P, int64_t co0, int first,
-                                     const float *bias) {
+                                     const strip_dest *sd, int64_t P, int64_t co0, int rows,
+                                     int first, const float *bias) {
     /* lanes 0..7 (lo) or 8..15 (hi) of e and o, alternating */
     const __m512i lo = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
     const __m512i hi =
         _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
-    for (int r = 0; r < MR; r++) {
+    for (int r = 0; r < rows; r++) {
         int64_t co = co0 + r;
         float *plane = out + co * 4 * P;
         __m512 bv = _mm512_set1_ps(bias ? bias[co] : 0.0f);
@@ -203,55 +208,235 @@ static void prefetch_outputs(const float *out, const strip_dest *sd, int64_t P, 
     }
 }
 
-void cgan__convt_k4s2p1_pack(const float *w, int64_t Cin, int64_t Cout, float *packed) {
-    for (int64_t c0 = 0; c0 < Cin; c0 += CH_BLOCK) {
-        int64_t cb = Cin - c0 < CH_BLOCK ? Cin - c0 : CH_BLOCK, kc = cb * 4;
-        for (int k = 0; k < 4; k++) /* (pa, pb) = (k / 2, k % 2) */
-            pack_weights(w, Cout, c0, cb, k / 2, k % 2, packed + Cout * c0 * 16 + k * Cout * kc);
+/* Inputs 4 wide (up1's forward, conv5's input gradient): a half strip is
+ * a whole 4x4 plane or four rows of one, and an output row only half a
+ * vector, so all four parity classes are computed for a strip and put
+ * together: input row u's outputs, rows 2u and 2u + 1, are 16
+ * consecutive floats.  t holds the tiles of the classes k = 2 pa + pb
+ * ([k][8][32]); at[h]: where half h's first output row lies (from the
+ * start of channel 0's plane of image 0). */
+AVX512 static void store_quad(const float *t, float *out, const int64_t at[2], int64_t P,
+                              int64_t co0, int rows, int first, const float *bias) {
+    /* lanes 0..7 (lo) or 8..15 (hi) of two tiles, alternating: pixels of
+     * two input rows, columns interleaved */
+    const __m512i lo = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    const __m512i hi =
+        _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+    for (int r = 0; r < rows; r++) {
+        int64_t co = co0 + r;
+        __m512 bv = _mm512_set1_ps(bias ? bias[co] : 0.0f);
+        for (int h = 0; h < 2; h++) {
+            const float *th = t + r * NR + 16 * h;
+            __m512 t00 = _mm512_loadu_ps(th), t01 = _mm512_loadu_ps(th + MR * NR);
+            __m512 t10 = _mm512_loadu_ps(th + 2 * MR * NR), t11 = _mm512_loadu_ps(th + 3 * MR * NR);
+            /* [row 0 | row 1] of pa = 0 and of pa = 1, then rows 2 and 3 */
+            __m512 a0 = _mm512_permutex2var_ps(t00, lo, t01), a1 = _mm512_permutex2var_ps(t10, lo, t11);
+            __m512 b0 = _mm512_permutex2var_ps(t00, hi, t01), b1 = _mm512_permutex2var_ps(t10, hi, t11);
+            __m512 v[4] = {_mm512_shuffle_f32x4(a0, a1, 0x44), _mm512_shuffle_f32x4(a0, a1, 0xEE),
+                           _mm512_shuffle_f32x4(b0, b1, 0x44), _mm512_shuffle_f32x4(b0, b1, 0xEE)};
+            float *d = out + co * 4 * P + at[h];
+            for (int u = 0; u < 4; u++, d += 16) {
+                __m512 o = _mm512_add_ps(v[u], first ? bv : _mm512_loadu_ps(d));
+                if (first == 2) _mm512_stream_ps(d, o); /* 64-byte aligned: checked by the caller */
+                else _mm512_storeu_ps(d, o);
+            }
+        }
     }
+}
+
+/* at[h] of strip s (store_quad) */
+static void quad_dest(int64_t s, int64_t P, int64_t Cout, int64_t at[2]) {
+    for (int h = 0; h < 2; h++) {
+        int64_t g = s * NR + 16 * h, n = g / P, u0 = g % P / 4;
+        at[h] = n * Cout * 4 * P + 2 * u0 * 8;
+    }
+}
+
+static void prefetch_quad(const float *out, const int64_t at[2], int64_t P, int64_t Cout) {
+    for (int64_t co = 0; co < Cout; co++)
+        for (int h = 0; h < 2; h++)
+            for (int u = 0; u < 4; u++) prefetch_line_l1(out + co * 4 * P + at[h] + 16 * u);
+}
+
+/* The 8 x 16 weights src[r][tap] (rows past `rows` zero) transposed: the
+ * 8 values of each tap, two taps a vector (taps 2i and 2i + 1 in pair[i]),
+ * by three rounds of two-source permutes. */
+AVX512 static void transpose_8x16(const float *src, int rows, __m512 pair[8]) {
+    __m512 R[8], X[8], Y[8];
+    for (int r = 0; r < MR; r++) R[r] = _mm512_maskz_loadu_ps(r < rows ? 0xFFFF : 0, src + r * 16);
+    /* X[2i + h]: lanes 2q + j = R[2i + j][8h + q] (pairs of rows) */
+    const __m512i lo = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    const __m512i hi =
+        _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+    for (int i = 0; i < 4; i++) {
+        X[2 * i] = _mm512_permutex2var_ps(R[2 * i], lo, R[2 * i + 1]);
+        X[2 * i + 1] = _mm512_permutex2var_ps(R[2 * i], hi, R[2 * i + 1]);
+    }
+    /* Y[4m + g]: 128-bit lane q = rows 4m .. 4m + 3 of tap 4g + q, from
+     * the X of rows (4m, 4m + 1) and of rows (4m + 2, 4m + 3) */
+    const __m512i lo64 = _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0);
+    const __m512i hi64 = _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4);
+    for (int m = 0; m < 2; m++)
+        for (int h = 0; h < 2; h++) { /* taps 8h .. 8h + 7 */
+            __m512d a = _mm512_castps_pd(X[4 * m + h]), b = _mm512_castps_pd(X[4 * m + 2 + h]);
+            Y[4 * m + 2 * h] = _mm512_castpd_ps(_mm512_permutex2var_pd(a, lo64, b));
+            Y[4 * m + 2 * h + 1] = _mm512_castpd_ps(_mm512_permutex2var_pd(a, hi64, b));
+        }
+    /* pair[i]: tap 2i's rows 0..7, then tap 2i + 1's: 128-bit lanes of the
+     * rows 0..3 and 4..7 vectors of the same taps, alternating */
+    const __m512i p0 = _mm512_set_epi64(11, 10, 3, 2, 9, 8, 1, 0);
+    const __m512i p1 = _mm512_set_epi64(15, 14, 7, 6, 13, 12, 5, 4);
+    for (int g = 0; g < 4; g++) { /* taps 4g .. 4g + 3 */
+        __m512d a = _mm512_castps_pd(Y[g]), b = _mm512_castps_pd(Y[4 + g]);
+        pair[2 * g] = _mm512_castpd_ps(_mm512_permutex2var_pd(a, p0, b));
+        pair[2 * g + 1] = _mm512_castpd_ps(_mm512_permutex2var_pd(a, p1, b));
+    }
+}
+
+/* All four classes' pack_weights in one pass over w: per input channel
+ * and sliver, its 8 x 16 weights (512 contiguous bytes) transposed in
+ * registers, each tap's 8 values to its class's array (per block of
+ * Cp * kc * 4 floats, in class order).  (The scalar loops took 3 ms for
+ * up1's 8 MiB of weights, a tenth of the layer.) */
+AVX512 static void pack_all(const float *w, int64_t Cout, int64_t c0, int64_t cb, float *packed) {
+    int64_t Cp = padded(Cout), kc = cb * 4;
+    for (int64_t sl = 0; sl < Cp / MR; sl++)
+        for (int64_t cl = 0; cl < cb; cl++) {
+            __m512 pair[8];
+            transpose_8x16(w + ((c0 + cl) * Cout + sl * MR) * 16,
+                           Cout - sl * MR < MR ? (int)(Cout - sl * MR) : MR, pair);
+            for (int k = 0; k < 4; k++) { /* (pa, pb) = (k / 2, k % 2) */
+                float *d = packed + Cp * c0 * 16 + k * Cp * kc + (sl * kc + cl * 4) * MR;
+                for (int t = 0; t < 4; t++) {
+                    int tap = TAP[k / 2][t >> 1] * 4 + TAP[k % 2][t & 1];
+                    __m512d v = _mm512_castps_pd(pair[tap / 2]);
+                    _mm256_storeu_pd((double *)(d + t * MR), tap % 2 ? _mm512_extractf64x4_pd(v, 1)
+                                                                     : _mm512_castpd512_pd256(v));
+                }
+            }
+        }
+}
+
+void cgan__convt_k4s2p1_pack(const float *w, int64_t Cin, int64_t Cout, float *packed,
+                             int64_t part, int64_t parts) {
+    int64_t nb = (Cin + CH_BLOCK - 1) / CH_BLOCK, b0 = nb * part / parts, b1 = nb * (part + 1) / parts;
+    for (int64_t c0 = b0 * CH_BLOCK; c0 < b1 * CH_BLOCK && c0 < Cin; c0 += CH_BLOCK)
+        pack_all(w, Cout, c0, Cin - c0 < CH_BLOCK ? Cin - c0 : CH_BLOCK, packed);
+}
+
+size_t cgan__convt_k4s2p1_packed_floats(int64_t Cin, int64_t Cout) {
+    return (size_t)(Cin * padded(Cout) * 16);
 }
 
 int cgan__convt_k4s2p1_fits(int64_t Hi, int64_t Wi, int64_t Cout) {
     int wide = (Wi == 16 || Wi == 32) && Hi * Wi % NR == 0;
-    int narrow = Wi == 8 && Hi * Wi % 16 == 0;
-    return (wide || narrow) && Cout % MR == 0 && __builtin_cpu_supports("avx512f");
+    int narrow = (Wi == 4 || Wi == 8) && Hi * Wi % 16 == 0;
+    return (wide || narrow) && Cout >= MR && __builtin_cpu_supports("avx512f");
+}
+
+/* What to prefetch while block c0 computes: the next block's inputs, or
+ * after the last block the next chunk's first (hints). */
+typedef struct next_inputs {
+    const float *x;
+    int64_t n, len;
+} next_inputs;
+
+static next_inputs inputs_after(const float *x, int64_t c, int64_t Cin, int64_t P, int64_t c0,
+                                const cgan__chunk_hints *hints) {
+    int64_t nc = c0 + CH_BLOCK;
+    next_inputs ni = {NULL, 0, 0};
+    if (nc < Cin) ni.x = x + nc * P, ni.n = c;
+    else if (hints && hints->next_c) ni.x = hints->next_x, ni.n = hints->next_c, nc = 0;
+    else return ni;
+    ni.len = (Cin - nc < CH_BLOCK ? Cin - nc : CH_BLOCK) * P;
+    return ni;
+}
+
+/* The kernel for Wi 4: per block and strip, the four classes' tiles of
+ * every sliver, then store_quad. */
+AVX512 static void convt_quad(const float *x, int64_t c, int64_t Cin, int64_t Hi, const float *w,
+                              int64_t Cout, const float *bias, float *y, float *scratch,
+                              const float *packed, int stream, const cgan__chunk_hints *hints) {
+    int64_t Wi = 4, P = Hi * Wi, ns = c * P / NR, Cp = padded(Cout);
+    int64_t kcmax = (Cin < CH_BLOCK ? Cin : CH_BLOCK) * 4;
+    float *t = scratch + 4 * Cp * kcmax, *Xs = t + 4 * MR * NR;
+    const float *lo[4][CH_BLOCK * 4], *hi[4][CH_BLOCK * 4], *a[4];
+    for (int64_t c0 = 0; c0 < Cin; c0 += CH_BLOCK) {
+        int64_t cb = Cin - c0 < CH_BLOCK ? Cin - c0 : CH_BLOCK, kc = cb * 4;
+        shift_inputs(x, c, Cin, c0, cb, Hi, Wi, Xs);
+        for (int k = 0; k < 4; k++) { /* class (pa, pb) = (k / 2, k % 2) */
+            if (packed) {
+                a[k] = packed + Cp * c0 * 16 + k * Cp * kc;
+            } else {
+                pack_weights(w, Cout, c0, cb, k / 2, k % 2, scratch + k * Cp * kcmax);
+                a[k] = scratch + k * Cp * kcmax;
+            }
+            strip_rows_narrow(Xs, cb, Hi, Wi, k / 2, k % 2, 0, lo[k], hi[k]);
+        }
+        next_inputs pf = inputs_after(x, c, Cin, P, c0, hints);
+        int prefetch = c0 == 0 && !stream;
+        int64_t at[2], next[2] = {0, 0};
+        quad_dest(0, P, Cout, at);
+        if (prefetch) prefetch_quad(y, at, P, Cout);
+        for (int64_t s = 0; s < ns; s++) {
+            if (pf.x) prefetch_piece(pf.x, pf.n, Cin * P, pf.len, s, ns);
+            if (s + 1 < ns) quad_dest(s + 1, P, Cout, next);
+            if (prefetch && s + 1 < ns) prefetch_quad(y, next, P, Cout);
+            /* the rows of strip 0, shifted */
+            int64_t dlo = half_shift(cb, Hi, Wi, s, 0) - half_shift(cb, Hi, Wi, 0, 0);
+            int64_t dhi = half_shift(cb, Hi, Wi, s, 1) - half_shift(cb, Hi, Wi, 0, 1);
+            for (int64_t sl = 0; sl < Cp / MR; sl++) {
+                for (int k = 0; k < 4; k++)
+                    tile_8x32_rows(a[k] + sl * kc * MR, lo[k], hi[k], dlo, dhi, kc,
+                                   t + k * MR * NR, NR, 1, NULL);
+                int rows = Cout - sl * MR < MR ? (int)(Cout - sl * MR) : MR;
+                store_quad(t, y, at, P, sl * MR, rows, c0 > 0 ? 0 : stream ? 2 : 1, bias);
+            }
+            at[0] = next[0], at[1] = next[1];
+        }
+    }
 }
 
 int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64_t Wi,
                        const float *w, int64_t Cout, const float *bias, float *y, float *scratch,
                        size_t scratch_floats, const cgan__chunk_hints *hints) {
-    int64_t P = Hi * Wi, cp = c * P;
+    int64_t P = Hi * Wi, cp = c * P, Cp = padded(Cout);
     if (!cgan__convt_k4s2p1_fits(Hi, Wi, Cout) || cp % NR != 0) return 0;
-    int narrow = Wi < 16;
+    int narrow = Wi < 16, quad = Wi == 4, classes = quad ? 4 : 2;
     int64_t kcmax = (Cin < CH_BLOCK ? Cin : CH_BLOCK) * 4;
     size_t xp_floats = (size_t)(c * (kcmax / 4) * (Hi + 2) * (narrow ? 3 * Wi : RSP(Wi)));
-    if ((size_t)(2 * Cout * kcmax + 2 * MR * NR) + xp_floats > scratch_floats) return 0;
-    float *te = scratch + 2 * Cout * kcmax, *to = te + MR * NR, *Xp = to + MR * NR;
+    if ((size_t)(classes * (Cp * kcmax + MR * NR)) + xp_floats > scratch_floats) return 0;
     const float *packed = hints ? hints->packed_w : NULL;
-    const float *ae = scratch, *ao = scratch + Cout * kcmax;
     /* an output written once (one channel block) and too large to be read
-     * from the caches goes past them: rows of 2 Wi >= 16 floats and planes
-     * of 4 P floats keep every 16-float store on a line when y is */
+     * from the caches goes past them: rows of 2 Wi >= 16 floats (or at Wi
+     * 4 pairs of rows) and planes of 4 P floats keep every 16-float store
+     * on a line when y is */
     int stream = hints && hints->stream_out && Cin <= CH_BLOCK && (uintptr_t)y % 64 == 0;
+    if (quad) {
+        convt_quad(x, c, Cin, Hi, w, Cout, bias, y, scratch, packed, stream, hints);
+        if (stream) _mm_sfence();
+        return 1;
+    }
+    float *te = scratch + 2 * Cp * kcmax, *to = te + MR * NR, *Xp = to + MR * NR;
+    const float *ae = scratch, *ao = scratch + Cp * kcmax;
     const float *le[CH_BLOCK * 4], *he[CH_BLOCK * 4], *lo[CH_BLOCK * 4], *ho[CH_BLOCK * 4];
     for (int64_t c0 = 0; c0 < Cin; c0 += CH_BLOCK) {
         int64_t cb = Cin - c0 < CH_BLOCK ? Cin - c0 : CH_BLOCK, kc = cb * 4;
         if (narrow) shift_inputs(x, c, Cin, c0, cb, Hi, Wi, Xp);
         else pad_inputs(x, c, Cin, c0, cb, Hi, Wi, Xp);
         for (int pa = 0; pa < 2; pa++) {
-            if (packed) { /* per block of Cout * kc * 4, the parities' arrays in order */
-                ae = packed + Cout * c0 * 16 + (2 * pa) * Cout * kc;
-                ao = ae + Cout * kc;
+            if (packed) { /* per block of Cp * kc * 4, the parities' arrays in order */
+                ae = packed + Cp * c0 * 16 + (2 * pa) * Cp * kc;
+                ao = ae + Cp * kc;
             } else {
                 pack_weights(w, Cout, c0, cb, pa, 0, scratch);
-                pack_weights(w, Cout, c0, cb, pa, 1, scratch + Cout * kcmax);
+                pack_weights(w, Cout, c0, cb, pa, 1, scratch + Cp * kcmax);
             }
             /* during the block's second pass: the next block's input, or
              * after the last one the next chunk's first block */
-            int64_t nc = c0 + CH_BLOCK, ns = cp / NR;
-            const float *pf = pa == 0 ? NULL : nc < Cin ? x + nc * P : hints && hints->next_c ? hints->next_x : NULL;
-            int64_t pf_n = nc < Cin ? c : hints ? hints->next_c : 0, pf_c = nc < Cin ? Cin - nc : Cin;
-            int64_t pf_len = (pf_c < CH_BLOCK ? pf_c : CH_BLOCK) * P;
+            int64_t ns = cp / NR;
+            next_inputs pf = pa == 0 ? (next_inputs){NULL, 0, 0}
+                                     : inputs_after(x, c, Cin, P, c0, hints);
             int prefetch = c0 == 0 && !stream;
             strip_dest sd = strip_dest_of(0, P, Wi, Cout, pa), next;
             if (narrow) {
@@ -263,7 +448,7 @@ int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64
             }
             if (prefetch) prefetch_outputs(y, &sd, P, Cout);
             for (int64_t s = 0; s < ns; s++) {
-                if (pf) prefetch_piece(pf, pf_n, Cin * P, pf_len, s, ns);
+                if (pf.x) prefetch_piece(pf.x, pf.n, Cin * P, pf.len, s, ns);
                 if (s + 1 < ns) next = strip_dest_of(s + 1, P, Wi, Cout, pa);
                 if (prefetch && s + 1 < ns) prefetch_outputs(y, &next, P, Cout);
                 /* the rows of strip 0, shifted */
@@ -271,11 +456,12 @@ int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64
                                      : strip_shift(cb, Hi, Wi, s);
                 int64_t dhi = narrow ? half_shift(cb, Hi, Wi, s, 1) - half_shift(cb, Hi, Wi, 0, 1)
                                      : dlo;
-                for (int64_t sl = 0; sl < Cout / MR; sl++) {
+                for (int64_t sl = 0; sl < Cp / MR; sl++) {
                     tile_8x32_rows(ae + sl * kc * MR, le, he, dlo, dhi, kc, te, NR, 1, NULL);
                     tile_8x32_rows(ao + sl * kc * MR, lo, ho, dlo, dhi, kc, to, NR, 1, NULL);
-                    store_interleaved(te, to, y, &sd, P, sl * MR, c0 > 0 ? 0 : stream ? 2 : 1,
-                                      bias);
+                    int rows = Cout - sl * MR < MR ? (int)(Cout - sl * MR) : MR;
+                    store_interleaved(te, to, y, &sd, P, sl * MR, rows,
+                                      c0 > 0 ? 0 : stream ? 2 : 1, bias);
                 }
                 sd = next;
             }
@@ -285,8 +471,13 @@ int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64
     return 1;
 }
 #else
-void cgan__convt_k4s2p1_pack(const float *w, int64_t Cin, int64_t Cout, float *packed) {
-    (void)w, (void)Cin, (void)Cout, (void)packed;
+void cgan__convt_k4s2p1_pack(const float *w, int64_t Cin, int64_t Cout, float *packed,
+                             int64_t part, int64_t parts) {
+    (void)w, (void)Cin, (void)Cout, (void)packed, (void)part, (void)parts;
+}
+
+size_t cgan__convt_k4s2p1_packed_floats(int64_t Cin, int64_t Cout) {
+    return (size_t)(Cin * ((Cout + 7) / 8 * 8) * 16);
 }
 
 int cgan__convt_k4s2p1_fits(int64_t Hi, int64_t Wi, int64_t Cout) {

@@ -67,9 +67,13 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
                           size_t scratch_floats, const cgan__chunk_hints *hints);
 /* w [Co, Ci*16] in that kernel's tile order, Co * Ci * 16 floats into
  * packed (for cgan__chunk_hints.packed_w); nothing without AVX-512 kernels.
+ * Part part of parts (0 <= part < parts) packs its share of the input
+ * channels, so that the pool's threads can pack together; all parts
+ * together give the same array whatever parts is.
  * _fits: whether the kernel takes this shape (for some chunk sizes), so
  * that packing is worth it. */
-void cgan__conv_k4s2p1_pack(const float *w, int64_t Ci, int64_t Co, float *packed);
+void cgan__conv_k4s2p1_pack(const float *w, int64_t Ci, int64_t Co, float *packed,
+                            int64_t part, int64_t parts);
 int cgan__conv_k4s2p1_fits(int64_t H, int64_t W, int64_t Co);
 
 /* ------------------------------------------------------- conv_k4s2_dw.c */
@@ -107,15 +111,18 @@ size_t cgan__conv1_k4s2p1_dw_scratch(int64_t H, int64_t W, int64_t Co);
  * 4, 4]) + bias (or NULL), 4x4 kernel, stride 2, padding 1, single-threaded,
  * by an AVX-512 implicit GEMM of our own (also a convolution's input
  * gradient, with its [Co, Ci, 4, 4] weights); scratch holds scratch_floats.
- * Returns 0, having done nothing, where it does not apply (CPU, Wi not 8,
- * 16 or 32, chunk pixels c*Hi*Wi not whole strips of 32, Cout not a
- * multiple of 8, scratch too small). */
+ * Returns 0, having done nothing, where it does not apply (CPU, Wi not 4,
+ * 8, 16 or 32, chunk pixels c*Hi*Wi not whole strips of 32, Cout below 8,
+ * scratch too small). */
 int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64_t Wi,
                        const float *w, int64_t Cout, const float *bias, float *y, float *scratch,
                        size_t scratch_floats, const cgan__chunk_hints *hints);
-/* w [Cin, Cout, 4, 4] in that kernel's tile order, Cin * Cout * 16 floats
- * into packed (for cgan__chunk_hints.packed_w); _fits as above. */
-void cgan__convt_k4s2p1_pack(const float *w, int64_t Cin, int64_t Cout, float *packed);
+/* w [Cin, Cout, 4, 4] in that kernel's tile order, _packed_floats (Cout
+ * rounded up to a multiple of 8) into packed (for
+ * cgan__chunk_hints.packed_w), in parts as above; _fits as above. */
+void cgan__convt_k4s2p1_pack(const float *w, int64_t Cin, int64_t Cout, float *packed,
+                             int64_t part, int64_t parts);
+size_t cgan__convt_k4s2p1_packed_floats(int64_t Cin, int64_t Cout);
 int cgan__convt_k4s2p1_fits(int64_t Hi, int64_t Wi, int64_t Cout);
 
 /* -------------------------------------------------------------- im2col.c */

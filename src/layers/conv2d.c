@@ -32,16 +32,16 @@ typedef struct conv2d_ctx {
 /* Before parallel chunks: the weights once in the order of the kernel the
  * chunks use (forward: the convolution kernel's; input gradient: the
  * transposed kernel's, W read as [Co, Ci, 4, 4]), instead of per chunk. */
-static void pack_forward(void *vctx, float *shared) {
+static void pack_forward(void *vctx, float *shared, int64_t part, int64_t parts) {
     conv2d_ctx *t = vctx;
-    cgan__conv_k4s2p1_pack(t->l->params[0].value.data, CI(t->l), CO(t->l), shared);
-    t->packed_w = shared;
+    cgan__conv_k4s2p1_pack(t->l->params[0].value.data, CI(t->l), CO(t->l), shared, part, parts);
+    if (part == 0) t->packed_w = shared;
 }
 
-static void pack_input_grad(void *vctx, float *shared) {
+static void pack_input_grad(void *vctx, float *shared, int64_t part, int64_t parts) {
     conv2d_ctx *t = vctx;
-    cgan__convt_k4s2p1_pack(t->l->params[0].value.data, CO(t->l), CI(t->l), shared);
-    t->packed_w = shared;
+    cgan__convt_k4s2p1_pack(t->l->params[0].value.data, CO(t->l), CI(t->l), shared, part, parts);
+    if (part == 0) t->packed_w = shared;
 }
 
 /* the convolution of one chunk; scratch: cols [K, c*Po] then Yt [Co, c*Po].
@@ -206,7 +206,7 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
                                cgan__convt_k4s2p1_fits(Ho, Wo, CI(l))
                            ? pack_input_grad
                            : NULL,
-                       (size_t)(CO(l) * K)};
+                       cgan__convt_k4s2p1_packed_floats(CO(l), CI(l))};
     return conv_run_chunks(l->ws, &job);
 }
 

@@ -67,6 +67,20 @@ static void reduce_range(void *ctx, int64_t b, int64_t e, int part) {
     }
 }
 
+/* The prepare step (e.g. packing 8 MiB of weights: 3 ms, half of it with
+ * the second thread), in as many parts as the pool has threads. */
+typedef struct prepare_job {
+    const conv_chunks *job;
+    float *shared;
+    int64_t parts;
+} prepare_job;
+
+static void prepare_range(void *ctx, int64_t b, int64_t e, int part) {
+    const prepare_job *p = ctx;
+    (void)part;
+    for (int64_t i = b; i < e; i++) p->job->prepare(p->job->ctx, p->shared, i, p->parts);
+}
+
 /* floats rounded up to whole cache lines, so per-thread slices do not share one */
 static size_t line_round(size_t n) { return (n + 15) / 16 * 16; }
 
@@ -90,7 +104,10 @@ int conv_run_chunks(cgan__ws *ws, const conv_chunks *j) {
     float *ws_p = cgan__ws_get(ws, parts * stride + (size_t)groups * dw_len + shared);
     if (ws_p == NULL) return CGAN_ENOMEM;
     group_job g = {j, n_chunks, per_group, stride, dw_len, ws_p, ws_p + parts * stride};
-    if (j->prepare) j->prepare(j->ctx, ws_p + parts * stride + (size_t)groups * dw_len);
+    if (j->prepare) {
+        prepare_job pj = {j, ws_p + parts * stride + (size_t)groups * dw_len, (int64_t)parts};
+        cgan__parallel_for(pj.parts, 1, prepare_range, &pj);
+    }
     cgan__parallel_for(groups, 1, run_groups, &g);
     if (j->dw) {
         reduce_job r = {g.partials, groups, dw_len, j->dw};

@@ -49,8 +49,10 @@ typedef void (*conv_chunk_fn)(void *ctx, int64_t n0, int64_t c, int64_t next_c, 
                               float *dw, float beta, int par);
 
 /* Before the chunks run in parallel: fill shared (shared_floats, read by
- * every chunk), e.g. with the weights in a kernel's tile order. */
-typedef void (*conv_prepare_fn)(void *ctx, float *shared);
+ * every chunk), e.g. with the weights in a kernel's tile order; part
+ * (0 <= part < parts) of it, the parts on the pool's threads, part 0 also
+ * setting whatever in ctx the chunks read (they run after all parts). */
+typedef void (*conv_prepare_fn)(void *ctx, float *shared, int64_t part, int64_t parts);
 
 typedef struct conv_chunks {
     int64_t N, chunk;      /* images, images per chunk (conv_chunk_images) */

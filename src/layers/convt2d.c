@@ -22,16 +22,16 @@ typedef struct convt2d_ctx {
  * chunks use (forward: the transposed kernel's; input gradient: the
  * convolution kernel's, W read as a convolution's [Ci, Co, 4, 4]), instead
  * of per chunk. */
-static void pack_forward(void *vctx, float *shared) {
+static void pack_forward(void *vctx, float *shared, int64_t part, int64_t parts) {
     convt2d_ctx *t = vctx;
-    cgan__convt_k4s2p1_pack(t->l->params[0].value.data, CI(t->l), CO(t->l), shared);
-    t->packed_w = shared;
+    cgan__convt_k4s2p1_pack(t->l->params[0].value.data, CI(t->l), CO(t->l), shared, part, parts);
+    if (part == 0) t->packed_w = shared;
 }
 
-static void pack_input_grad(void *vctx, float *shared) {
+static void pack_input_grad(void *vctx, float *shared, int64_t part, int64_t parts) {
     convt2d_ctx *t = vctx;
-    cgan__conv_k4s2p1_pack(t->l->params[0].value.data, CO(t->l), CI(t->l), shared);
-    t->packed_w = shared;
+    cgan__conv_k4s2p1_pack(t->l->params[0].value.data, CO(t->l), CI(t->l), shared, part, parts);
+    if (part == 0) t->packed_w = shared;
 }
 
 /* The chunk's input as Xt [Ci, c*Pin]: moved into xt, or (one image) the
@@ -87,7 +87,7 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     int64_t cn = conv_chunk_images(N, Pin, Kc);
     int pack = conv_k4s2p1_layer(l, Ho, Wo) && CO(l) > 1 && cgan__convt_k4s2p1_fits(H, W, CO(l));
     conv_chunks job = {N, cn, (size_t)((CI(l) + Kc) * cn * Pin), NULL, 0, forward_chunk, &t,
-                       pack ? pack_forward : NULL, (size_t)(CI(l) * Kc)};
+                       pack ? pack_forward : NULL, cgan__convt_k4s2p1_packed_floats(CI(l), CO(l))};
     return conv_run_chunks(l->ws, &job);
 }
 
