@@ -1,7 +1,7 @@
 /* Transposed 4x4, stride-2, padding-1 convolution as an implicit GEMM with
  * AVX-512: out [Cout, 2Hi, 2Wi] from in [Cin, Hi, Wi] and w [Cin, Cout, 4, 4].
- * It is the generator's up2-up4 forward and, with w the convolution's own
- * [Co, Ci, 4, 4] weights, the input gradient of the critic's conv2-conv4
+ * It is the generator's up1-up4 forward and, with w the convolution's own
+ * [Co, Ci, 4, 4] weights, the input gradient of the critic's conv2-conv5
  * (dX from dY), in both cases without the [Cout*16, P] column matrix and
  * its col2im.
  *
@@ -15,13 +15,16 @@
  * of input channels and a row parity pa, the two column parities are
  * computed as two 8 x 32 tiles (tile_8x32.h) and interleaved into 64
  * contiguous outputs.  Blocks after the first add to the output.
- * Inputs 8 wide (up2's forward, conv4's input gradient) take three
- * column-shifted copies of each plane instead, whose rows follow each
- * other without a border, so that 16 outputs' operands are again 16
- * consecutive floats (two input rows).  (Width 4, up1's forward, was
- * slower this way than OpenBLAS: its outputs' rows are half a vector.)
- * Used where the shapes fit (AVX-512, Wi 16 or 32 with 32 | Hi*Wi, or Wi 8
- * with 16 | Hi*Wi and 32 | c*Hi*Wi; Cout a multiple of 8); returns 0
+ * Inputs 8 or 4 wide (up2's and up1's forward, conv4's and conv5's input
+ * gradients) take three column-shifted copies of each plane instead, whose
+ * rows follow each other without a border, so that 16 outputs' operands
+ * are again 16 consecutive floats (two or four input rows).  At width 4 an
+ * output row is half a vector, so all four parity classes are computed
+ * together and two output rows stored as one vector (convt_quad).  Output
+ * channels are taken in slivers of 8, the last one padded with zero
+ * weights (conv5's input gradient has 257).
+ * Used where the shapes fit (AVX-512, Wi 16 or 32 with 32 | Hi*Wi, or Wi 4
+ * or 8 with 16 | Hi*Wi and 32 | c*Hi*Wi; Cout at least 8); returns 0
  * otherwise and the caller takes GEMM + col2im. */
 #include "avx512.h"
 #include "kernels.h"
