@@ -1,7 +1,8 @@
 /* The self-attention's fused band kernel (src/kernels/attn_band.c) against
  * a double-precision softmax(Q^T K) V^T computed here, for the shapes that
  * take each of its paths: AVX-512 with 64-column blocks, with 16-column
- * remainders and with both (C = 64, 48, 80; P a multiple of 16), and the
+ * remainders and with both (C = 64, 48, 80; P a multiple of 32: the
+ * scores' register tile; P = 48, C = 16: the scores of 16 keys), and the
  * portable loop (C = 8, not a multiple of 16; P = 36, not a multiple of 16,
  * whose last band is short).  Scores reach about +-40 so the row maximum
  * matters.  The bands' rows are staged four bands at a time, then
@@ -20,7 +21,7 @@ typedef struct band_case {
 } band_case;
 
 static const band_case cases[] = {
-    {8, 64, 1024}, {2, 48, 64}, {3, 80, 32}, {1, 8, 64}, {8, 64, 36},
+    {8, 64, 1024}, {2, 48, 64}, {3, 80, 32}, {1, 8, 64}, {8, 64, 36}, {4, 16, 48},
 };
 
 /* p[j] = softmax_j(Q^T K)[i, j] in double */

@@ -2,9 +2,10 @@
  * band's scores Q^T K, their softmax, and the value product
  * oT[r, c] = sum_j a[r, j] vT[j, c], all while the band is still in L1,
  * instead of writing the whole P x P matrix (4 MiB per 32x32 image) and
- * reading it back through a GEMM's packing.  With AVX-512 the band's 8
- * rows x 64 columns live in 32 registers and each step j costs 4 loads of
- * vT and 8 broadcasts of a; other machines, and shapes that are not
+ * reading it back through a GEMM's packing.  With AVX-512 the scores are
+ * the convolutions' 8 x 32 register tile (scores_tile), and for the value
+ * product the band's 8 rows x 64 columns live in 32 registers and each
+ * step j costs 4 loads of vT and 8 broadcasts of a; other machines, and shapes that are not
  * multiples of 16, take softmax.c's rows and a portable loop.  Then, for
  * several bands at once (cgan__attn_store), their columns of O [C, P] and
  * of the layer's output gamma O + x: with 16 rows or more each channel's
@@ -101,36 +102,35 @@ AVX512 static void scores_any(const float *q, const float *k, int64_t Cq, int64_
     }
 }
 
-/* Scores (in base 2) of two rows (query columns iq0, iq1) against all P
- * keys for the paper's Cq = 8, P a multiple of 64: the rows' 16 query
- * values, times log2 e, stay in registers as broadcasts, so 4 loads of
- * keys feed 8 FMAs, where scores_any needs a broadcast for every FMA. */
-AVX512 static void scores_2rows_cq8(const float *q, const float *k, int64_t P, int64_t iq0,
-                                    int64_t iq1, float *a0, float *a1, __m512 *mx0,
-                                    __m512 *mx1) {
-    __m512 q0[8], q1[8];
-    for (int c = 0; c < 8; c++) {
-        q0[c] = _mm512_set1_ps(q[c * P + iq0] * LOG2E);
-        q1[c] = _mm512_set1_ps(q[c * P + iq1] * LOG2E);
-    }
-    __m512 m0 = _mm512_set1_ps(-INFINITY), m1 = m0;
-    for (int64_t j = 0; j < P; j += 64) {
-        __m512 s0[4], s1[4];
-        for (int v = 0; v < 4; v++) s0[v] = s1[v] = _mm512_setzero_ps();
-        for (int c = 0; c < 8; c++)
-            for (int v = 0; v < 4; v++) {
-                __m512 kv = _mm512_loadu_ps(k + c * P + j + 16 * v);
-                s0[v] = _mm512_fmadd_ps(q0[c], kv, s0[v]);
-                s1[v] = _mm512_fmadd_ps(q1[c], kv, s1[v]);
+/* Scores (in base 2) of the band's 8 rows against all P keys, P a
+ * multiple of 32, Cq <= 64: the 8 x 32 register tile of the convolutions
+ * (8 rows x 32 keys in 16 accumulators), the queries (times log2 e)
+ * packed as qs[c][r] and broadcast from L1, each key vector loaded once
+ * for all 8 rows.  (Two rows at a time with their queries in registers
+ * loaded every key vector four times per band, from L2: all of K and the
+ * band do not fit in L1 together, and it ran at 100 GFLOP/s.) */
+AVX512 static void scores_tile(const float *q, const float *k, int64_t Cq, int64_t P, int64_t i0,
+                               int64_t rows, float *a, __m512 *mx) {
+    float qs[64 * BAND];
+    for (int64_t c = 0; c < Cq; c++)
+        for (int r = 0; r < BAND; r++) qs[c * BAND + r] = q[c * P + i0 + (r < rows ? r : 0)] * LOG2E;
+    for (int64_t j = 0; j < P; j += 32) {
+        __m512 acc[BAND][2];
+        for (int r = 0; r < BAND; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+        for (int64_t c = 0; c < Cq; c++) {
+            __m512 k0 = _mm512_loadu_ps(k + c * P + j), k1 = _mm512_loadu_ps(k + c * P + j + 16);
+            _Pragma("GCC unroll 8") for (int r = 0; r < BAND; r++) {
+                __m512 qv = _mm512_set1_ps(qs[c * BAND + r]);
+                acc[r][0] = _mm512_fmadd_ps(qv, k0, acc[r][0]);
+                acc[r][1] = _mm512_fmadd_ps(qv, k1, acc[r][1]);
             }
-        for (int v = 0; v < 4; v++) {
-            _mm512_storeu_ps(a0 + j + 16 * v, s0[v]);
-            _mm512_storeu_ps(a1 + j + 16 * v, s1[v]);
-            m0 = _mm512_max_ps(m0, s0[v]);
-            m1 = _mm512_max_ps(m1, s1[v]);
+        }
+        for (int r = 0; r < BAND; r++) {
+            _mm512_storeu_ps(a + r * P + j, acc[r][0]);
+            _mm512_storeu_ps(a + r * P + j + 16, acc[r][1]);
+            mx[r] = _mm512_max_ps(mx[r], _mm512_max_ps(acc[r][0], acc[r][1]));
         }
     }
-    *mx0 = m0, *mx1 = m1;
 }
 
 /* a [BAND, P] = exp(Q^T K - row max), as 2^ of the base-2 scores, for
@@ -140,10 +140,8 @@ AVX512 static void scores_avx512(const float *q, const float *k, int64_t Cq, int
                                  int64_t i0, int64_t rows, float *a, float *inv) {
     __m512 mx[BAND];
     for (int r = 0; r < BAND; r++) mx[r] = _mm512_set1_ps(-INFINITY);
-    if (Cq == 8 && P % 64 == 0) {
-        for (int r = 0; r < BAND; r += 2)
-            scores_2rows_cq8(q, k, P, i0 + (r < rows ? r : 0), i0 + (r + 1 < rows ? r + 1 : 0),
-                             a + r * P, a + (r + 1) * P, &mx[r], &mx[r + 1]);
+    if (Cq <= 64 && P % 32 == 0) {
+        scores_tile(q, k, Cq, P, i0, rows, a, mx);
     } else {
         scores_any(q, k, Cq, P, i0, rows, a, mx);
     }
