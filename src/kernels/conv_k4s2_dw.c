@@ -22,15 +22,21 @@
 #define MAX_W 256
 
 /* ap[(sliver * cp + p) * 8 + r] = dy[n][sliver * 8 + r][p'], p = n * P + p' */
-static void pack_grad(const float *dy, int64_t c, int64_t Co, int64_t P, float *ap) {
+AVX512 static void pack_grad(const float *dy, int64_t c, int64_t Co, int64_t P, float *ap) {
     int64_t cp = c * P;
     for (int64_t sl = 0; sl < Co / MR; sl++)
-        for (int64_t n = 0; n < c; n++)
-            for (int r = 0; r < MR; r++) {
-                const float *src = dy + (n * Co + sl * MR + r) * P;
-                float *d = ap + (sl * cp + n * P) * MR + r;
-                for (int64_t p = 0; p < P; p++) d[p * MR] = src[p];
+        for (int64_t n = 0; n < c; n++) {
+            const float *src = dy + (n * Co + sl * MR) * P; /* the sliver's 8 planes */
+            float *d = ap + (sl * cp + n * P) * MR;
+            int64_t p = 0;
+            for (; p + 16 <= P; p += 16) { /* 16 pixels x 8 channels, transposed in registers */
+                __m512 pair[8];
+                transpose_8x16(src + p, P, MR, pair);
+                for (int i = 0; i < 8; i++) _mm512_storeu_ps(d + (p + 2 * i) * MR, pair[i]);
             }
+            for (; p < P; p++)
+                for (int r = 0; r < MR; r++) d[p * MR + r] = src[r * P + p];
+        }
 }
 
 /* Input columns 2j - 1 .. 2j + 2 of a row of W = 2 Wo >= 4 floats, 0

@@ -261,41 +261,6 @@ static void prefetch_quad(const float *out, const int64_t at[2], int64_t P, int6
             for (int u = 0; u < 4; u++) prefetch_line_l1(out + co * 4 * P + at[h] + 16 * u);
 }
 
-/* The 8 x 16 weights src[r][tap] (rows past `rows` zero) transposed: the
- * 8 values of each tap, two taps a vector (taps 2i and 2i + 1 in pair[i]),
- * by three rounds of two-source permutes. */
-AVX512 static void transpose_8x16(const float *src, int rows, __m512 pair[8]) {
-    __m512 R[8], X[8], Y[8];
-    for (int r = 0; r < MR; r++) R[r] = _mm512_maskz_loadu_ps(r < rows ? 0xFFFF : 0, src + r * 16);
-    /* X[2i + h]: lanes 2q + j = R[2i + j][8h + q] (pairs of rows) */
-    const __m512i lo = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
-    const __m512i hi =
-        _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
-    for (int i = 0; i < 4; i++) {
-        X[2 * i] = _mm512_permutex2var_ps(R[2 * i], lo, R[2 * i + 1]);
-        X[2 * i + 1] = _mm512_permutex2var_ps(R[2 * i], hi, R[2 * i + 1]);
-    }
-    /* Y[4m + g]: 128-bit lane q = rows 4m .. 4m + 3 of tap 4g + q, from
-     * the X of rows (4m, 4m + 1) and of rows (4m + 2, 4m + 3) */
-    const __m512i lo64 = _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0);
-    const __m512i hi64 = _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4);
-    for (int m = 0; m < 2; m++)
-        for (int h = 0; h < 2; h++) { /* taps 8h .. 8h + 7 */
-            __m512d a = _mm512_castps_pd(X[4 * m + h]), b = _mm512_castps_pd(X[4 * m + 2 + h]);
-            Y[4 * m + 2 * h] = _mm512_castpd_ps(_mm512_permutex2var_pd(a, lo64, b));
-            Y[4 * m + 2 * h + 1] = _mm512_castpd_ps(_mm512_permutex2var_pd(a, hi64, b));
-        }
-    /* pair[i]: tap 2i's rows 0..7, then tap 2i + 1's: 128-bit lanes of the
-     * rows 0..3 and 4..7 vectors of the same taps, alternating */
-    const __m512i p0 = _mm512_set_epi64(11, 10, 3, 2, 9, 8, 1, 0);
-    const __m512i p1 = _mm512_set_epi64(15, 14, 7, 6, 13, 12, 5, 4);
-    for (int g = 0; g < 4; g++) { /* taps 4g .. 4g + 3 */
-        __m512d a = _mm512_castps_pd(Y[g]), b = _mm512_castps_pd(Y[4 + g]);
-        pair[2 * g] = _mm512_castpd_ps(_mm512_permutex2var_pd(a, p0, b));
-        pair[2 * g + 1] = _mm512_castpd_ps(_mm512_permutex2var_pd(a, p1, b));
-    }
-}
-
 /* All four classes' pack_weights in one pass over w: per input channel
  * and sliver, its 8 x 16 weights (512 contiguous bytes) transposed in
  * registers, each tap's 8 values to its class's array (per block of
@@ -306,7 +271,7 @@ AVX512 static void pack_all(const float *w, int64_t Cout, int64_t c0, int64_t cb
     for (int64_t sl = 0; sl < Cp / MR; sl++)
         for (int64_t cl = 0; cl < cb; cl++) {
             __m512 pair[8];
-            transpose_8x16(w + ((c0 + cl) * Cout + sl * MR) * 16,
+            transpose_8x16(w + ((c0 + cl) * Cout + sl * MR) * 16, 16,
                            Cout - sl * MR < MR ? (int)(Cout - sl * MR) : MR, pair);
             for (int k = 0; k < 4; k++) { /* (pa, pb) = (k / 2, k % 2) */
                 float *d = packed + Cp * c0 * 16 + k * Cp * kc + (sl * kc + cl * 4) * MR;
