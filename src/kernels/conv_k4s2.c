@@ -147,11 +147,16 @@ AVX512 static void store_split(const float *t, float *y, int64_t Co, int64_t P, 
         }
 }
 
-/* Weights of the block: ap[(sliver * kc + k) * MR + r] = w[sliver * MR + r][k0 + k]. */
-static void pack_weights(const float *w, int64_t Co, int64_t K, int64_t k0, int64_t kc, float *ap) {
+/* Weights of the block: ap[(sliver * kc + k) * MR + r] = w[sliver * MR + r][k0 + k]
+ * (kc a multiple of 16: whole channels), 8 x 16 blocks transposed in registers. */
+AVX512 static void pack_weights(const float *w, int64_t Co, int64_t K, int64_t k0, int64_t kc,
+                                float *ap) {
     for (int64_t sl = 0; sl < Co / MR; sl++)
-        for (int64_t k = 0; k < kc; k++)
-            for (int r = 0; r < MR; r++) ap[(sl * kc + k) * MR + r] = w[(sl * MR + r) * K + k0 + k];
+        for (int64_t k = 0; k < kc; k += 16) {
+            __m512 pair[8];
+            transpose_8x16(w + sl * MR * K + k0 + k, K, MR, pair);
+            for (int i = 0; i < 8; i++) _mm512_storeu_ps(ap + (sl * kc + k + 2 * i) * MR, pair[i]);
+        }
 }
 
 void cgan__conv_k4s2p1_pack(const float *w, int64_t Ci, int64_t Co, float *packed,
