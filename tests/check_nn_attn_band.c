@@ -1,7 +1,7 @@
 /* The self-attention's fused band kernel (src/kernels/attn_band.c) against
  * a double-precision softmax(Q^T K) V^T computed here, for the shapes that
- * take each of its paths: AVX-512 with 64-column blocks, with 16-column
- * remainders and with both (C = 64, 48, 80; P a multiple of 32: the
+ * take each of its paths: AVX-512 with 32-column blocks, and with 16-column
+ * remainders (C = 64, 48, 80; P a multiple of 32: the
  * scores' register tile; P = 48, C = 16: the scores of 16 keys), and the
  * portable loop (C = 8, not a multiple of 16; P = 36, not a multiple of 16,
  * whose last band is short).  Scores reach about +-40 so the row maximum

@@ -3,9 +3,10 @@
  * oT[r, c] = sum_j a[r, j] vT[j, c], all while the band is still in L1,
  * instead of writing the whole P x P matrix (4 MiB per 32x32 image) and
  * reading it back through a GEMM's packing.  With AVX-512 the scores are
- * the convolutions' 8 x 32 register tile (scores_tile), and for the value
- * product the band's 8 rows x 64 columns live in 32 registers and each
- * step j costs 4 loads of vT and 8 broadcasts of a; other machines, and shapes that are not
+ * the convolutions' 8 x 32 register tile (scores_tile), and so is the
+ * value product, 32 columns of oT at a time: each step j costs 2 loads of
+ * vT and 8 broadcasts of a for 16 FMAs (64 columns at a time needed 32
+ * accumulators, and the compiler spilled a quarter of them); other machines, and shapes that are not
  * multiples of 16, take softmax.c's rows and a portable loop.  Then, for
  * several bands at once (cgan__attn_store), their columns of O [C, P] and
  * of the layer's output gamma O + x: with 16 rows or more each channel's
@@ -31,7 +32,7 @@ static CGAN__MULTIVERSION void band_portable(const float *a, int64_t lda, int64_
 }
 
 #ifdef CGAN__AVX512_KERNELS
-/* Columns c0..c0+16*NV-1 of the band, NV (1..4) vectors per row. */
+/* Columns c0..c0+16*NV-1 of the band, NV (1 or 2) vectors per row. */
 #define BAND_COLUMNS(NV)                                                                   \
     AVX512 static void band_cols##NV(const float *a, int64_t lda, int64_t P,               \
                                      const float *vT, int64_t C, float *oT) {              \
@@ -50,12 +51,12 @@ static CGAN__MULTIVERSION void band_portable(const float *a, int64_t lda, int64_
             for (int v = 0; v < NV; v++) _mm512_storeu_ps(oT + r * C + 16 * v, acc[r][v]); \
     }
 BAND_COLUMNS(1)
-BAND_COLUMNS(4)
+BAND_COLUMNS(2)
 
 AVX512 static void band_avx512(const float *a, int64_t lda, int64_t P, const float *vT,
                                int64_t C, float *oT) {
     int64_t c = 0;
-    for (; c + 64 <= C; c += 64) band_cols4(a, lda, P, vT + c, C, oT + c);
+    for (; c + 32 <= C; c += 32) band_cols2(a, lda, P, vT + c, C, oT + c);
     for (; c < C; c += 16) band_cols1(a, lda, P, vT + c, C, oT + c);
 }
 

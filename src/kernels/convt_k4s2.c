@@ -109,7 +109,7 @@ static int64_t strip_shift(int64_t cb, int64_t Hi, int64_t Wi, int64_t s) {
     return (n * cb * (Hi + 2) + u0) * RSP(Wi);
 }
 
-/* Inputs 8 wide: Xs[n][cl][sv + 1][u + 1][v] = in[ci][u][v + sv] for the
+/* Inputs 4 or 8 wide: Xs[n][cl][sv + 1][u + 1][v] = in[ci][u][v + sv] for the
  * column shifts sv = -1, 0, 1 (0 outside the plane; rows -1 and Hi zero),
  * each copy (Hi + 2) * Wi floats with no border between rows, so that the
  * rows of a shifted class follow each other. */
