@@ -16,26 +16,42 @@
 #include "avx512.h"
 #include "kernels.h"
 
+#include <string.h>
+
 #ifdef CGAN__AVX512_KERNELS
 #include "tile_8x32.h"
 
 #define MAX_W 256
 
 /* ap[(sliver * cp + p) * 8 + r] = dy[n][sliver * 8 + r][p'], p = n * P + p' */
-AVX512 static void pack_grad(const float *dy, int64_t c, int64_t Co, int64_t P, float *ap) {
+/* sums (or NULL): per output channel, the sum of dY over the chunk (the
+ * bias gradient), from the packed values while they are in registers:
+ * per plane in float lanes (even pixels in lanes 0..7, odd in 8..15),
+ * then in double. */
+AVX512 static void pack_grad(const float *dy, int64_t c, int64_t Co, int64_t P, float *ap,
+                             double *sums) {
     int64_t cp = c * P;
     for (int64_t sl = 0; sl < Co / MR; sl++)
         for (int64_t n = 0; n < c; n++) {
             const float *src = dy + (n * Co + sl * MR) * P; /* the sliver's 8 planes */
             float *d = ap + (sl * cp + n * P) * MR;
+            __m512 acc = _mm512_setzero_ps();
             int64_t p = 0;
             for (; p + 16 <= P; p += 16) { /* 16 pixels x 8 channels, transposed in registers */
                 __m512 pair[8];
                 transpose_8x16(src + p, P, MR, pair);
-                for (int i = 0; i < 8; i++) _mm512_storeu_ps(d + (p + 2 * i) * MR, pair[i]);
+                for (int i = 0; i < 8; i++) {
+                    _mm512_storeu_ps(d + (p + 2 * i) * MR, pair[i]);
+                    acc = _mm512_add_ps(acc, pair[i]);
+                }
             }
-            for (; p < P; p++)
-                for (int r = 0; r < MR; r++) d[p * MR + r] = src[r * P + p];
+            float lane[16];
+            _mm512_storeu_ps(lane, acc);
+            for (int r = 0; r < MR; r++) {
+                double s = (double)lane[r] + (double)lane[r + 8];
+                for (int64_t q = p; q < P; q++) s += d[q * MR + r] = src[r * P + q];
+                if (sums) sums[sl * MR + r] += s;
+            }
         }
 }
 
@@ -83,15 +99,19 @@ AVX512 static void pack_strip(const float *x, int64_t c, int64_t Ci, int64_t ci0
 }
 
 int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci, int64_t H,
-                         int64_t W, int64_t Co, float *dw, float beta, float *scratch,
+                         int64_t W, int64_t Co, float *dw, float *db, float beta, float *scratch,
                          size_t scratch_floats, const cgan__chunk_hints *hints) {
     int64_t Ho = H / 2, Wo = W / 2, P = Ho * Wo, cp = c * P, K = Ci * 16;
     if (H != 2 * Ho || W != 2 * Wo || W < 4 || W > MAX_W || Co % MR != 0 ||
         (beta != 0.0f && beta != 1.0f) || !__builtin_cpu_supports("avx512f"))
         return 0;
-    if ((size_t)(Co * cp + NR * cp) > scratch_floats) return 0;
+    if ((size_t)(Co * cp + NR * cp + (db ? 2 * Co + 1 : 0)) > scratch_floats) return 0; /* + sums */
     float *ap = scratch, *bp = scratch + Co * cp;
-    pack_grad(dy, c, Co, P, ap);
+    double *sums = db ? (double *)(((uintptr_t)(bp + NR * cp) + 7) & ~(uintptr_t)7) : NULL;
+    if (sums) memset(sums, 0, (size_t)Co * sizeof *sums);
+    pack_grad(dy, c, Co, P, ap, sums);
+    if (db)
+        for (int64_t co = 0; co < Co; co++) db[co] = (beta != 0.0f ? db[co] : 0.0f) + (float)sums[co];
     for (int64_t st = 0; st < (Ci + 1) / 2; st++) {
         pack_strip(x, c, Ci, 2 * st, Ho, Wo, bp);
         /* while this strip computes: the next strip's channels of every
@@ -123,9 +143,10 @@ int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci,
 }
 #else
 int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci, int64_t H,
-                         int64_t W, int64_t Co, float *dw, float beta, float *scratch,
+                         int64_t W, int64_t Co, float *dw, float *db, float beta, float *scratch,
                          size_t scratch_floats, const cgan__chunk_hints *hints) {
     (void)hints, (void)x, (void)dy, (void)c, (void)Ci, (void)H, (void)W, (void)Co, (void)dw, (void)beta;
+    (void)db;
     (void)scratch, (void)scratch_floats;
     return 0;
 }

@@ -79,11 +79,12 @@ int cgan__conv_k4s2p1_fits(int64_t H, int64_t W, int64_t Co);
 /* ------------------------------------------------------- conv_k4s2_dw.c */
 /* dw [Co, Ci*16] = beta dw (beta 0 or 1) + the weight gradient of the same
  * convolution over a chunk: dy [c, Co, H/2, W/2] against the patches of x
- * [c, Ci, H, W], single-threaded, AVX-512.  Returns 0, having done nothing,
- * where it does not apply (CPU, Co not a multiple of 8, W > 256, scratch
- * too small). */
+ * [c, Ci, H, W], single-threaded, AVX-512; db (or NULL) [Co] = beta db +
+ * the chunk's sums of dy (the bias gradient), taken as dy is packed.
+ * Returns 0, having done nothing, where it does not apply (CPU, Co not a
+ * multiple of 8, W outside 4..256, scratch too small). */
 int cgan__conv_k4s2p1_dw(const float *x, const float *dy, int64_t c, int64_t Ci, int64_t H,
-                         int64_t W, int64_t Co, float *dw, float beta, float *scratch,
+                         int64_t W, int64_t Co, float *dw, float *db, float beta, float *scratch,
                          size_t scratch_floats, const cgan__chunk_hints *hints);
 
 /* ---------------------------------------------------------- conv1_k4s2.c */

@@ -18,6 +18,9 @@
 static const cgan__layer_ops ops, lrelu_ops;
 #define FUSED(l) ((l)->ops == &lrelu_ops)
 #define SLOPE(l) ((float)(l)->farg[0])
+/* scratch floats past a chunk's for the weight-gradient kernel's bias sums
+ * (Co doubles, aligned) */
+#define BIAS_SUMS(l) ((size_t)(2 * CO(l) + 16))
 
 typedef struct conv2d_ctx {
     cgan_layer *l;
@@ -143,7 +146,7 @@ static void backward_chunk(void *vctx, int64_t n0, int64_t c, int64_t next_c, fl
      * when training it): the activation's derivative, dW and the bias
      * gradient in one pass */
     if (k4 && CI(l) == 1 && dw && !dx) {
-        float *db = FUSED(l) && l->n_params > 1 ? dw + CO(l) * t->K : NULL;
+        float *db = l->n_params > 1 ? dw + CO(l) * t->K : NULL;
         if (cgan__conv1_k4s2p1_dw(x, dy, FUSED(l) ? t->y + n0 * CO(l) * t->Po : NULL,
                                   FUSED(l) ? SLOPE(l) : 1.0f, c, t->H, t->W, CO(l), dw, db, beta,
                                   scratch, t->scratch_floats))
@@ -158,9 +161,16 @@ static void backward_chunk(void *vctx, int64_t n0, int64_t c, int64_t next_c, fl
     const float *dy_next = t->dy + (n0 + c) * CO(l) * t->Po;
     cgan__chunk_hints for_dw = {x + c * CI(l) * t->H * t->W, dy_next, dx ? 0 : next_c, 0, NULL};
     cgan__chunk_hints for_dx = {dy_next, NULL, next_c, t->stream_out, t->packed_w};
-    int dw_done = !dw || (k4 && cgan__conv_k4s2p1_dw(x, dy, c, CI(l), t->H, t->W, CO(l), dw,
-                                                      beta, scratch, room,
+    /* conv2d's bias gradient (conv2d_lrelu's is in lrelu_chunk_grad): the
+     * chunk's sums of dY, taken by the weight-gradient kernel as it packs
+     * dY, or below */
+    float *db = dw && !FUSED(l) && l->n_params > 1 ? dw + CO(l) * t->K : NULL;
+    int dw_done = !dw || (k4 && cgan__conv_k4s2p1_dw(x, dy, c, CI(l), t->H, t->W, CO(l), dw, db,
+                                                      beta, scratch, room + BIAS_SUMS(l),
                                                       &for_dw));
+    if (!dw_done && db)
+        for (int64_t co = 0; co < CO(l); co++)
+            db[co] = (beta != 0.0f ? db[co] : 0.0f) + (float)cgan__sum_channel(dy, c, CO(l), t->Po, co);
     int dx_done = !dx || (k4 && cgan__convt_k4s2p1(dy, c, CO(l), t->Ho, t->Wo,
                                                     l->params[0].value.data, CI(l), NULL, dx,
                                                     scratch, room, &for_dx));
@@ -188,12 +198,10 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
     int64_t K = CI(l) * KS(l) * KS(l);
     if (!din[0] && !want_params) return CGAN_OK;
     int fused = FUSED(l), bias = l->n_params > 1;
-    if (want_params && bias && !fused)
-        cgan__sum_nchw_acc(dout->data, N, CO(l), Po, l->params[1].grad.data);
-    /* conv2d_lrelu reads its output y; its bias gradient follows the weight
-     * gradient in grad_block and is summed with it, chunk by chunk */
+    /* conv2d_lrelu reads its output y; the bias gradient follows the
+     * weight gradient in grad_block and is summed with it, chunk by chunk */
     int64_t cn = conv_chunk_images(N, Po, K);
-    size_t scratch = (size_t)((K + (fused ? 2 : 1) * CO(l)) * cn * Po);
+    size_t scratch = (size_t)((K + (fused ? 2 : 1) * CO(l)) * cn * Po) + (fused ? 0 : BIAS_SUMS(l));
     if (CI(l) == 1 && scratch < cgan__conv1_k4s2p1_dw_scratch(H, W, CO(l)))
         scratch = cgan__conv1_k4s2p1_dw_scratch(H, W, CO(l));
     conv2d_ctx t = {l, x->data, dout->data, fused ? l->out->data : NULL,
@@ -201,7 +209,7 @@ static int backward(cgan_layer *l, const cgan_tensor *const *in, const cgan_tens
                     cgan__exceeds_llc(4.0 * (double)(N * CI(l) * H * W)), scratch, NULL};
     conv_chunks job = {N, cn, scratch,
                        want_params ? l->params[0].grad.data : NULL,
-                       (size_t)(CO(l) * K + (fused && bias ? CO(l) : 0)), backward_chunk, &t,
+                       (size_t)(CO(l) * K + (bias ? CO(l) : 0)), backward_chunk, &t,
                        din[0] && conv_k4s2p1_layer(l, H, W) &&
                                cgan__convt_k4s2p1_fits(Ho, Wo, CI(l))
                            ? pack_input_grad

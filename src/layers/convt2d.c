@@ -115,7 +115,7 @@ static void backward_chunk(void *vctx, int64_t n0, int64_t c, int64_t next_c, fl
     int dw_done = !dw || (one && cgan__conv1_k4s2p1_dw(dy, x, NULL, 1.0f, c, t->Ho, t->Wo, CI(l),
                                                         dw, NULL, beta, scratch,
                                                         t->scratch_floats)) ||
-                  (k4 && cgan__conv_k4s2p1_dw(dy, x, c, CO(l), t->Ho, t->Wo, CI(l), dw, beta,
+                  (k4 && cgan__conv_k4s2p1_dw(dy, x, c, CO(l), t->Ho, t->Wo, CI(l), dw, NULL, beta,
                                               scratch, room, &for_dw));
     float *dx = t->dx ? t->dx + n0 * CI(l) * t->Pin : NULL;
     int dx_done = !dx ||
