@@ -154,6 +154,9 @@ void cgan__nchw_to_cn(const float *x, int64_t N, int64_t C, int64_t P, float *y)
 /* y [C, N*P] -> x [N,C,P], plus bias[c] when bias is not NULL. */
 void cgan__cn_to_nchw(const float *y, int64_t N, int64_t C, int64_t P, const float *bias,
                       float *x);
+/* t [cols, rows] = a [rows, cols] transposed (8 x 16 blocks in registers
+ * where the CPU has AVX-512 and rows % 8 == 0, cols % 16 == 0). */
+void cgan__transpose(const float *a, int64_t rows, int64_t cols, float *t);
 /* Per channel sums of a [N,C,P] array added to out[c] (bias gradients). */
 void cgan__sum_nchw_acc(const float *x, int64_t N, int64_t C, int64_t P, float *out);
 /* Channel c's sum over the N planes of x [N,C,P], in plane order. */

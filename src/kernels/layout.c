@@ -1,8 +1,43 @@
-/* Moving the batch axis in and out of GEMM columns, and reductions. */
+/* Moving the batch axis in and out of GEMM columns, transposes, and
+ * reductions. */
 #include "../core/internal.h"
+#include "avx512.h"
 #include "kernels.h"
 
 #include <string.h>
+
+#ifdef CGAN__AVX512_KERNELS
+#include "tile_8x32.h"
+
+AVX512 static void transpose_avx512(const float *a, int64_t rows, int64_t cols, float *t) {
+    for (int64_t r0 = 0; r0 < rows; r0 += 8)
+        for (int64_t c0 = 0; c0 < cols; c0 += 16) {
+            __m512 pair[8]; /* columns c0 + 2i and c0 + 2i + 1, 8 rows each */
+            transpose_8x16(a + r0 * cols + c0, cols, 8, pair);
+            for (int i = 0; i < 8; i++) {
+                __m512d v = _mm512_castps_pd(pair[i]);
+                _mm256_storeu_pd((double *)(t + (c0 + 2 * i) * rows + r0), _mm512_castpd512_pd256(v));
+                _mm256_storeu_pd((double *)(t + (c0 + 2 * i + 1) * rows + r0),
+                                 _mm512_extractf64x4_pd(v, 1));
+            }
+        }
+}
+#endif
+
+void cgan__transpose(const float *a, int64_t rows, int64_t cols, float *t) {
+#ifdef CGAN__AVX512_KERNELS
+    if (rows % 8 == 0 && cols % 16 == 0 && __builtin_cpu_supports("avx512f")) {
+        transpose_avx512(a, rows, cols, t);
+        return;
+    }
+#endif
+    /* blocks of 16 columns, so the rows being written stay in L1 */
+    for (int64_t c0 = 0; c0 < cols; c0 += 16) {
+        int64_t c1 = c0 + 16 < cols ? c0 + 16 : cols;
+        for (int64_t r = 0; r < rows; r++)
+            for (int64_t c = c0; c < c1; c++) t[c * rows + r] = a[r * cols + c];
+    }
+}
 
 void cgan__nchw_to_cn(const float *x, int64_t N, int64_t C, int64_t P, float *y) {
     for (int64_t n = 0; n < N; n++)

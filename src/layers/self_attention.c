@@ -54,14 +54,7 @@ static void project_images(void *ctx, int64_t b, int64_t e, int part) {
         for (int64_t r = 0; r < C2; r++)
             for (int64_t p = 0; p < P; p++) qkv[r * P + p] = bias[r];
         GEMM(j)(0, 0, C2, P, C, 1.0f, W, C, xn, P, 1.0f, qkv, P);
-        const float *v = qkv + 2 * j->Cq * P;
-        float *vt = j->vt + n * P * C;
-        /* V^T in blocks of 16 pixels, so the rows being written stay in L1 */
-        for (int64_t p0 = 0; p0 < P; p0 += 16) {
-            int64_t p1 = p0 + 16 < P ? p0 + 16 : P;
-            for (int64_t c = 0; c < C; c++)
-                for (int64_t p = p0; p < p1; p++) vt[p * C + c] = v[c * P + p];
-        }
+        cgan__transpose(qkv + 2 * j->Cq * P, C, P, j->vt + n * P * C); /* V^T */
     }
 }
 
