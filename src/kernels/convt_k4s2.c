@@ -40,8 +40,10 @@ static const int TAP[2][2] = {{1, 3}, {0, 2}};   /* [parity][t] kernel index */
 static const int SHIFT[2][2] = {{0, -1}, {1, 0}}; /* [parity][t] input offset */
 
 /* Output channels in whole slivers of 8: Cout rounded up (a convolution's
- * input gradient has the critic's 257 channels at conv5). */
+ * input gradient has the critic's 257 channels at conv5); the channels of
+ * sliver sl that exist. */
 static int64_t padded(int64_t Cout) { return (Cout + MR - 1) / MR * MR; }
+static int sliver_rows(int64_t Cout, int64_t sl) { return Cout - sl * MR < MR ? (int)(Cout - sl * MR) : MR; }
 
 /* ap[(sliver * kc + k) * 8 + r], k = (local channel * 2 + ta) * 2 + tb, holds
  * w[ci][sliver * 8 + r][TAP[pa][ta]][TAP[pb][tb]], 0 past Cout. */
@@ -157,6 +159,18 @@ static int64_t half_shift(int64_t cb, int64_t Hi, int64_t Wi, int64_t s, int h) 
     return n * cb * 3 * (Hi + 2) * Wi + u0 * Wi;
 }
 
+/* The shifts of strip s's two halves from strip 0's rows (tile_8x32_rows'
+ * dlo and dhi), in either layout. */
+static void strip_shifts(int narrow, int64_t cb, int64_t Hi, int64_t Wi, int64_t s, int64_t *dlo,
+                         int64_t *dhi) {
+    if (!narrow) {
+        *dlo = *dhi = strip_shift(cb, Hi, Wi, s);
+        return;
+    }
+    *dlo = half_shift(cb, Hi, Wi, s, 0) - half_shift(cb, Hi, Wi, 0, 0);
+    *dhi = half_shift(cb, Hi, Wi, s, 1) - half_shift(cb, Hi, Wi, 0, 1);
+}
+
 /* Where strip s's outputs of row parity pa go, from the start of channel
  * 0's plane of image 0: the 16 outputs of its pixels 8q .. 8q + 7 (q =
  * 0..3) are one row segment at at[q]. */
@@ -181,10 +195,7 @@ static strip_dest strip_dest_of(int64_t s, int64_t P, int64_t Wi, int64_t Cout, 
 AVX512 static void store_interleaved(const float *e, const float *o, float *out,
                                      const strip_dest *sd, int64_t P, int64_t co0, int rows,
                                      int first, const float *bias) {
-    /* lanes 0..7 (lo) or 8..15 (hi) of e and o, alternating */
-    const __m512i lo = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
-    const __m512i hi =
-        _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+    const __m512i lo = interleave_lo(), hi = interleave_hi(); /* e and o alternating */
     for (int r = 0; r < rows; r++) {
         int64_t co = co0 + r;
         float *plane = out + co * 4 * P;
@@ -220,11 +231,8 @@ static void prefetch_outputs(const float *out, const strip_dest *sd, int64_t P, 
  * start of channel 0's plane of image 0). */
 AVX512 static void store_quad(const float *t, float *out, const int64_t at[2], int64_t P,
                               int64_t co0, int rows, int first, const float *bias) {
-    /* lanes 0..7 (lo) or 8..15 (hi) of two tiles, alternating: pixels of
-     * two input rows, columns interleaved */
-    const __m512i lo = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
-    const __m512i hi =
-        _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+    /* two tiles alternating: pixels of two input rows, columns interleaved */
+    const __m512i lo = interleave_lo(), hi = interleave_hi();
     for (int r = 0; r < rows; r++) {
         int64_t co = co0 + r;
         __m512 bv = _mm512_set1_ps(bias ? bias[co] : 0.0f);
@@ -272,7 +280,7 @@ AVX512 static void pack_all(const float *w, int64_t Cout, int64_t c0, int64_t cb
         for (int64_t cl = 0; cl < cb; cl++) {
             __m512 pair[8];
             transpose_8x16(w + ((c0 + cl) * Cout + sl * MR) * 16, 16,
-                           Cout - sl * MR < MR ? (int)(Cout - sl * MR) : MR, pair);
+                           sliver_rows(Cout, sl), pair);
             for (int k = 0; k < 4; k++) { /* (pa, pb) = (k / 2, k % 2) */
                 float *d = packed + Cp * c0 * 16 + k * Cp * kc + (sl * kc + cl * 4) * MR;
                 for (int t = 0; t < 4; t++) {
@@ -350,15 +358,14 @@ AVX512 static void convt_quad(const float *x, int64_t c, int64_t Cin, int64_t Hi
             if (pf.x) prefetch_piece(pf.x, pf.n, Cin * P, pf.len, s, ns);
             if (s + 1 < ns) quad_dest(s + 1, P, Cout, next);
             if (prefetch && s + 1 < ns) prefetch_quad(y, next, P, Cout);
-            /* the rows of strip 0, shifted */
-            int64_t dlo = half_shift(cb, Hi, Wi, s, 0) - half_shift(cb, Hi, Wi, 0, 0);
-            int64_t dhi = half_shift(cb, Hi, Wi, s, 1) - half_shift(cb, Hi, Wi, 0, 1);
+            int64_t dlo, dhi; /* the rows of strip 0, shifted */
+            strip_shifts(1, cb, Hi, Wi, s, &dlo, &dhi);
             for (int64_t sl = 0; sl < Cp / MR; sl++) {
                 for (int k = 0; k < 4; k++)
                     tile_8x32_rows(a[k] + sl * kc * MR, lo[k], hi[k], dlo, dhi, kc,
                                    t + k * MR * NR, NR, 1, NULL);
-                int rows = Cout - sl * MR < MR ? (int)(Cout - sl * MR) : MR;
-                store_quad(t, y, at, P, sl * MR, rows, c0 > 0 ? 0 : stream ? 2 : 1, bias);
+                store_quad(t, y, at, P, sl * MR, sliver_rows(Cout, sl),
+                           c0 > 0 ? 0 : stream ? 2 : 1, bias);
             }
             at[0] = next[0], at[1] = next[1];
         }
@@ -419,16 +426,12 @@ int cgan__convt_k4s2p1(const float *x, int64_t c, int64_t Cin, int64_t Hi, int64
                 if (pf.x) prefetch_piece(pf.x, pf.n, Cin * P, pf.len, s, ns);
                 if (s + 1 < ns) next = strip_dest_of(s + 1, P, Wi, Cout, pa);
                 if (prefetch && s + 1 < ns) prefetch_outputs(y, &next, P, Cout);
-                /* the rows of strip 0, shifted */
-                int64_t dlo = narrow ? half_shift(cb, Hi, Wi, s, 0) - half_shift(cb, Hi, Wi, 0, 0)
-                                     : strip_shift(cb, Hi, Wi, s);
-                int64_t dhi = narrow ? half_shift(cb, Hi, Wi, s, 1) - half_shift(cb, Hi, Wi, 0, 1)
-                                     : dlo;
+                int64_t dlo, dhi; /* the rows of strip 0, shifted */
+                strip_shifts(narrow, cb, Hi, Wi, s, &dlo, &dhi);
                 for (int64_t sl = 0; sl < Cp / MR; sl++) {
                     tile_8x32_rows(ae + sl * kc * MR, le, he, dlo, dhi, kc, te, NR, 1, NULL);
                     tile_8x32_rows(ao + sl * kc * MR, lo, ho, dlo, dhi, kc, to, NR, 1, NULL);
-                    int rows = Cout - sl * MR < MR ? (int)(Cout - sl * MR) : MR;
-                    store_interleaved(te, to, y, &sd, P, sl * MR, rows,
+                    store_interleaved(te, to, y, &sd, P, sl * MR, sliver_rows(Cout, sl),
                                       c0 > 0 ? 0 : stream ? 2 : 1, bias);
                 }
                 sd = next;

@@ -61,6 +61,15 @@ AVX512 static inline void tile_8x32_rows(const float *as, const float *const *lo
     tile_store(acc, y, ldy, first, bias);
 }
 
+/* Two-source permute indices that alternate lanes 0..7 (lo) or 8..15 (hi)
+ * of the first and the second source: a[0], b[0], a[1], b[1], ... */
+AVX512 static inline __m512i interleave_lo(void) {
+    return _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+}
+AVX512 static inline __m512i interleave_hi(void) {
+    return _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+}
+
 /* The 8 x 16 block src[r * ld + j] (r < 8, rows from `rows` on zero)
  * transposed for a sliver's order: column j's 8 values, two columns a
  * vector (columns 2i and 2i + 1 in pair[i]), by three rounds of
@@ -70,9 +79,7 @@ AVX512 static inline void transpose_8x16(const float *src, int64_t ld, int rows,
     __m512 R[8], X[8], Y[8];
     for (int r = 0; r < MR; r++) R[r] = _mm512_maskz_loadu_ps(r < rows ? 0xFFFF : 0, src + r * ld);
     /* X[2i + h]: lanes 2q + j = R[2i + j][8h + q] (pairs of rows) */
-    const __m512i lo = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
-    const __m512i hi =
-        _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+    const __m512i lo = interleave_lo(), hi = interleave_hi();
     for (int i = 0; i < 4; i++) {
         X[2 * i] = _mm512_permutex2var_ps(R[2 * i], lo, R[2 * i + 1]);
         X[2 * i + 1] = _mm512_permutex2var_ps(R[2 * i], hi, R[2 * i + 1]);

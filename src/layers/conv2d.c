@@ -111,6 +111,14 @@ static int forward(cgan_layer *l, const cgan_tensor *const *in, int train, int k
     return conv_run_chunks(l->ws, &job);
 }
 
+/* db[co] = beta db[co] + the chunk's sums of g [c, Co, Po] per channel:
+ * a bias gradient summed chunk by chunk with the weight gradient */
+static void chunk_bias_grad(float *db, const float *g, int64_t c, int64_t Co, int64_t Po,
+                            float beta) {
+    for (int64_t co = 0; co < Co; co++)
+        db[co] = (beta != 0.0f ? db[co] : 0.0f) + (float)cgan__sum_channel(g, c, Co, Po, co);
+}
+
 /* conv2d_lrelu: g = dY * LeakyReLU'(y) of a chunk into g (NCHW, like dY),
  * and, when dw is wanted, the chunk's bias gradient (the per-channel sums
  * of g) into dw[Co*K ..] (beta as for dW). */
@@ -121,10 +129,7 @@ static void lrelu_chunk_grad(const conv2d_ctx *t, int64_t n0, int64_t c, float *
     const float *y = t->y + n0 * Co * Po, *dy = t->dy + n0 * Co * Po;
     if (par) cgan__lrelu_bwd(y, dy, g, n, SLOPE(l));
     else cgan__lrelu_bwd1(y, dy, g, n, SLOPE(l));
-    if (dw == NULL || l->n_params < 2) return;
-    float *db = dw + Co * t->K;
-    for (int64_t co = 0; co < Co; co++)
-        db[co] = (beta != 0.0f ? db[co] : 0.0f) + (float)cgan__sum_channel(g, c, Co, Po, co);
+    if (dw != NULL && l->n_params > 1) chunk_bias_grad(dw + Co * t->K, g, c, Co, Po, beta);
 }
 
 /* backward of one chunk; scratch: cols [K, c*Po] then dYt [Co, c*Po] (and
@@ -168,9 +173,7 @@ static void backward_chunk(void *vctx, int64_t n0, int64_t c, int64_t next_c, fl
     int dw_done = !dw || (k4 && cgan__conv_k4s2p1_dw(x, dy, c, CI(l), t->H, t->W, CO(l), dw, db,
                                                       beta, scratch, room + BIAS_SUMS(l),
                                                       &for_dw));
-    if (!dw_done && db)
-        for (int64_t co = 0; co < CO(l); co++)
-            db[co] = (beta != 0.0f ? db[co] : 0.0f) + (float)cgan__sum_channel(dy, c, CO(l), t->Po, co);
+    if (!dw_done && db) chunk_bias_grad(db, dy, c, CO(l), t->Po, beta);
     int dx_done = !dx || (k4 && cgan__convt_k4s2p1(dy, c, CO(l), t->Ho, t->Wo,
                                                     l->params[0].value.data, CI(l), NULL, dx,
                                                     scratch, room, &for_dx));

@@ -67,8 +67,8 @@ static void reduce_range(void *ctx, int64_t b, int64_t e, int part) {
     }
 }
 
-/* The prepare step (e.g. packing 8 MiB of weights: 3 ms, half of it with
- * the second thread), in as many parts as the pool has threads. */
+/* The prepare step (e.g. packing a layer's weights, up1's 8 MiB), in as
+ * many parts as the pool has threads rather than serially before them. */
 typedef struct prepare_job {
     const conv_chunks *job;
     float *shared;
