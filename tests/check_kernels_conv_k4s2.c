@@ -19,6 +19,8 @@ typedef struct k4_case {
 static const k4_case cases[] = {
     {1, 3, 8, 64, 64, 1}, {2, 8, 16, 32, 32, 0}, {3, 13, 24, 16, 16, 1}, {2, 13, 8, 8, 64, 0},
     {4, 17, 16, 8, 8, 1}, {6, 3, 8, 8, 8, 0},  {4, 3, 8, 2, 32, 1},
+    /* rows in place with slivers in groups, the last one short: 3 and 5 slivers */
+    {1, 13, 24, 8, 64, 1}, {2, 9, 40, 16, 32, 0},
 };
 
 START_TEST(k4s2_matches_direct_convolution) {

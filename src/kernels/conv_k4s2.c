@@ -21,6 +21,7 @@
 #include "tile_8x32.h"
 
 #define CH_BLOCK 8 /* input channels per block: 128 patch rows */
+#define SLIVER_GROUP 2 /* slivers per pass over the strips when rows are read in place */
 
 /* Patches of channels [c0, c0 + cb) of c images into strips: row k = local
  * channel * 16 + a * 4 + b of strip s holds, for the strip's 32 pixels
@@ -203,23 +204,32 @@ int cgan__conv_k4s2p1_fwd(const float *x, int64_t c, int64_t Ci, int64_t H, int6
         const float *pf = nc < Ci ? x + nc * H * W : hints && hints->next_c ? hints->next_x : NULL;
         int64_t pf_n = nc < Ci ? c : hints ? hints->next_c : 0, pf_c = nc < Ci ? Ci - nc : Ci;
         int64_t pf_len = (pf_c < CH_BLOCK ? pf_c : CH_BLOCK) * H * W;
-        for (int64_t s = 0; s < ns; s++) {
-            if (pf) prefetch_piece(pf, pf_n, Ci * H * W, pf_len, s, ns);
-            if (split) {
-                float t[MR * NR];
-                for (int64_t sl = 0; sl < Co / MR; sl++) {
-                    tile_8x32(ap + sl * kc * MR, bp + s * kc * NR, kc, t, NR, 1, NULL);
-                    store_split(t, y, Co, P, s * NR, sl * MR, c0 == 0, bias);
+        /* Rows read in place: the strips for two slivers at a time, so that
+         * their weights (8 KiB) and a strip's rows stay in L1 together; with
+         * every sliver's weights per strip (32 KiB at conv2's Co = 64) they
+         * did not, and conv2's forward was 3 % slower.  Packed strips: every
+         * sliver per strip. */
+        int64_t n_sl = Co / MR, group = direct ? SLIVER_GROUP : n_sl;
+        for (int64_t g0 = 0; g0 < n_sl; g0 += group) {
+            int64_t g1 = g0 + group < n_sl ? g0 + group : n_sl;
+            for (int64_t s = 0; s < ns; s++) {
+                if (pf && g0 == 0) prefetch_piece(pf, pf_n, Ci * H * W, pf_len, s, ns);
+                if (split) {
+                    float t[MR * NR];
+                    for (int64_t sl = g0; sl < g1; sl++) {
+                        tile_8x32(ap + sl * kc * MR, bp + s * kc * NR, kc, t, NR, 1, NULL);
+                        store_split(t, y, Co, P, s * NR, sl * MR, c0 == 0, bias);
+                    }
+                    continue;
                 }
-                continue;
-            }
-            int64_t n = s / (P / NR), p0 = s % (P / NR) * NR;
-            float *ys = y + n * Co * P + p0;
-            int64_t d = direct ? strip_shift(cb, Ho, Wo, s) : 0;
-            for (int64_t sl = 0; sl < Co / MR; sl++) {
-                const float *as = ap + sl * kc * MR, *b = bias ? bias + sl * MR : NULL;
-                if (direct) tile_8x32_rows(as, lo, hi, d, d, kc, ys + sl * MR * P, P, c0 == 0, b);
-                else tile_8x32(as, bp + s * kc * NR, kc, ys + sl * MR * P, P, c0 == 0, b);
+                int64_t n = s / (P / NR), p0 = s % (P / NR) * NR;
+                float *ys = y + n * Co * P + p0;
+                int64_t d = direct ? strip_shift(cb, Ho, Wo, s) : 0;
+                for (int64_t sl = g0; sl < g1; sl++) {
+                    const float *as = ap + sl * kc * MR, *b = bias ? bias + sl * MR : NULL;
+                    if (direct) tile_8x32_rows(as, lo, hi, d, d, kc, ys + sl * MR * P, P, c0 == 0, b);
+                    else tile_8x32(as, bp + s * kc * NR, kc, ys + sl * MR * P, P, c0 == 0, b);
+                }
             }
         }
     }
